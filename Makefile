@@ -1,0 +1,73 @@
+# Mitra Graduasi: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+TRANSLATIONS := matchmaker/translations
+PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test lint translations extract-messages serve setup demo-data clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade --quiet pip
+
+$(VENV)/.requirements: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt $(VENV)/.requirements
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+%.mo: %.po $(VENV)/.requirements
+	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+
+translations: $(MO_FILES)
+
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+instance/demo_password:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print('demo-' + secrets.token_urlsafe(6))" > $@
+	chmod 600 $@
+
+setup: $(VENV)/.requirements translations instance/secret_key instance/demo_password
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed regions
+	$(BIN)/flask seed skills
+	DEMO_PASSWORD="$$(cat instance/demo_password)" $(BIN)/flask seed demo
+
+run: setup
+	@echo
+	@echo "Mitra Graduasi is at http://127.0.0.1:$(PORT)"
+	@echo "Demo logins (password: $$(cat instance/demo_password)):"
+	@echo "  admin@demo.test, koordinator@demo.test,"
+	@echo "  pendamping1@demo.test … pendamping3@demo.test (facilitators),"
+	@echo "  usaha1@demo.test … usaha40@demo.test (businesses), desa1@demo.test … desa10@demo.test (village offices)"
+	@echo
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+
+test: $(VENV)/.requirements-dev translations
+	MATCHMAKER_TEST_BACKEND=sqlite $(BIN)/python -m pytest -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the suite again, on PostgreSQL =="; \
+		MATCHMAKER_TEST_BACKEND=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"; \
+	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (CI sets it)."; fi
+	$(BIN)/ruff check .
+
+lint: $(VENV)/.requirements-dev
+	$(BIN)/ruff check .
+
+extract-messages: $(VENV)/.requirements
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance/matchmaker.sqlite3

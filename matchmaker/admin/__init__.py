@@ -1,0 +1,1 @@
+"""Coordinator and administrator work: approving partners, managing accounts."""

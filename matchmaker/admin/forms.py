@@ -1,0 +1,38 @@
+"""Forms for coordinators and the administrator."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms.validators import Optional
+
+from ..forms import AppForm, email_address, indonesian_phone, max_length, new_password, required
+
+
+class StaffAccountForm(AppForm):
+    """Create a facilitator (or, for the admin, a coordinator) with an assigned area."""
+
+    role = SelectField(_l("Role"), validators=[required()])
+    name = StringField(_l("Full name"), validators=[required(), max_length(120)])
+    email = EmailField(_l("E-mail"), validators=[required(), email_address(), max_length(254)])
+    phone = TelField(_l("Phone / WhatsApp"), validators=[Optional(), indonesian_phone])
+    areas = SelectMultipleField(
+        _l("Assigned area"),
+        validators=[required()],
+        description=_l("Hold Ctrl (or long-press on a phone) to choose several."),
+    )
+    password = PasswordField(
+        _l("First password"),
+        validators=[required(), new_password()],
+        description=_l("Give it to the person in private; they can change it after logging in."),
+    )
+
+
+class RejectOrganizationForm(AppForm):
+    """The reason a registration is refused; the applicant reads it."""
+
+    reason = TextAreaField(_l("Reason (the applicant will read this)"), validators=[required(), max_length(1000)])
+
+
+class ConfirmForm(AppForm):
+    """An empty form: a button protected by the CSRF token."""

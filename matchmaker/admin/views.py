@@ -1,0 +1,159 @@
+"""Pages for coordinators and the administrator."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.decorators import roles_required
+from ..auth.services import AccountError
+from ..extensions import db
+from ..labels import label
+from ..models import OrgStatus, Role, User
+from . import services
+from .forms import ConfirmForm, RejectOrganizationForm, StaffAccountForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.route("/organizations")
+@roles_required(*MANAGERS)
+def organizations():
+    """The verification queue (and the other states, by tab)."""
+    status = request.args.get("status", OrgStatus.PENDING)
+    if status not in OrgStatus.ALL:
+        status = OrgStatus.PENDING
+    return render_template(
+        "admin/organizations.html",
+        organizations=services.organizations_for_review(current_user, status),
+        status=status,
+        statuses=OrgStatus.ALL,
+        confirm_form=ConfirmForm(),
+        reject_form=RejectOrganizationForm(),
+    )
+
+
+def _organization_or_404(organization_id: int):
+    organization = services.get_reviewable_organization(current_user, organization_id)
+    if organization is None:
+        abort(404)
+    return organization
+
+
+@bp.route("/organizations/<int:organization_id>/approve", methods=["POST"])
+@roles_required(*MANAGERS)
+def approve_organization(organization_id: int):
+    """Verify an organization: its members can log in and publish."""
+    organization = _organization_or_404(organization_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.approve_organization(current_user, organization)
+    except AccountError:
+        flash(_("This organization is already verified."), "warning")
+    else:
+        flash(_("%(name)s is verified. Its members can now log in.", name=organization.name), "success")
+    return redirect(url_for("admin.organizations"))
+
+
+@bp.route("/organizations/<int:organization_id>/reject", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def reject_organization(organization_id: int):
+    """Refuse a registration, with a reason the applicant sees."""
+    organization = _organization_or_404(organization_id)
+    form = RejectOrganizationForm()
+    if form.validate_on_submit():
+        try:
+            services.reject_organization(current_user, organization, form.reason.data)
+        except AccountError:
+            flash(_("Only a registration that is waiting can be rejected."), "warning")
+        else:
+            flash(_("The registration of %(name)s was rejected.", name=organization.name), "info")
+        return redirect(url_for("admin.organizations"))
+    return render_template("admin/reject_organization.html", organization=organization, form=form)
+
+
+@bp.route("/users")
+@roles_required(*MANAGERS)
+def users():
+    """Accounts this coordinator (or the admin) looks after."""
+    return render_template(
+        "admin/users.html", users=services.manageable_users(current_user), confirm_form=ConfirmForm()
+    )
+
+
+STAFF_ERRORS = {
+    "email_taken": ("email", lambda: _("An account with this e-mail address already exists.")),
+    "bad_role": ("role", lambda: _("You cannot create an account with this role.")),
+    "no_area": ("areas", lambda: _("Choose at least one area.")),
+    "area_outside": ("areas", lambda: _("Choose areas inside your own district.")),
+}
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new_user():
+    """Create a facilitator account (or, for the admin, a coordinator)."""
+    form = StaffAccountForm()
+    form.role.choices = [(role, label("role", role)) for role in services.roles_creatable_by(current_user)]
+    form.areas.choices = [
+        (region.code, f"{label('region_level', region.level)} {region.display_name} ({region.code})")
+        for region in services.assignable_areas(current_user)
+    ]
+    if form.validate_on_submit():
+        try:
+            user = services.create_staff_account(
+                current_user,
+                role=form.role.data,
+                email=form.email.data,
+                name=form.name.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                area_codes=form.areas.data,
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            field_name, message = STAFF_ERRORS[exc.code]
+            getattr(form, field_name).errors.append(message())
+        else:
+            flash(_("The account of %(name)s is ready.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+def _managed_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not services.can_manage(current_user, user):
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@roles_required(*MANAGERS)
+def issue_reset(user_id: int):
+    """Issue a one-time reset code and show it once."""
+    user = _managed_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    issued = services.issue_reset_for(current_user, user)
+    reset_url = url_for("auth.reset_password", code=issued.code, _external=True)
+    return render_template("admin/reset_issued.html", user=user, issued=issued, reset_url=reset_url)
+
+
+@bp.route("/users/<int:user_id>/status", methods=["POST"])
+@roles_required(*MANAGERS)
+def set_user_status(user_id: int):
+    """Disable or re-enable an account."""
+    user = _managed_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    enable = request.form.get("enable") == "1"
+    services.set_user_enabled(current_user, user, enable)
+    if enable:
+        flash(_("The account of %(name)s is active again.", name=user.name), "success")
+    else:
+        flash(_("The account of %(name)s is disabled.", name=user.name), "info")
+    return redirect(url_for("admin.users"))

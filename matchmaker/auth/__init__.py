@@ -1,0 +1,1 @@
+"""Accounts: logging in, partner self-registration, passwords and roles."""

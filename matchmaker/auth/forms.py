@@ -1,0 +1,59 @@
+"""Forms for logging in, registering a partner and managing passwords."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TelField
+from wtforms.validators import Optional
+
+from ..forms import AppForm, email_address, indonesian_phone, max_length, new_password, required, same_as
+
+
+class LoginForm(AppForm):
+    """E-mail and password."""
+
+    email = EmailField(_l("E-mail"), validators=[required(), max_length(254)])
+    password = PasswordField(_l("Password"), validators=[required(), max_length(200)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class PartnerRegistrationForm(AppForm):
+    """A business or village office applies for an account."""
+
+    kind = RadioField(
+        _l("You register as"),
+        choices=[("business", _l("A local business")), ("village_office", _l("A village office"))],
+        default="business",
+        validators=[required()],
+    )
+    organization_name = StringField(
+        _l("Name of the business or village office"), validators=[required(), max_length(160)]
+    )
+    desa_code = SelectField(_l("Village (desa/kelurahan)"), validators=[required()], validate_choice=True)
+    contact_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
+    email = EmailField(_l("E-mail"), validators=[required(), email_address(), max_length(254)])
+    phone = TelField(_l("Phone / WhatsApp"), validators=[Optional(), indonesian_phone])
+    password = PasswordField(_l("Password"), validators=[required(), new_password()])
+    password_confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
+
+
+class ChangePasswordForm(AppForm):
+    """A logged-in user changes her own password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[required()])
+    password = PasswordField(_l("New password"), validators=[required(), new_password()])
+    password_confirm = PasswordField(_l("Repeat the new password"), validators=[required(), same_as("password")])
+
+
+class ResetPasswordForm(AppForm):
+    """Set a new password with a code issued by a coordinator."""
+
+    code = StringField(_l("Reset code"), validators=[required(), max_length(40)])
+    password = PasswordField(_l("New password"), validators=[required(), new_password()])
+    password_confirm = PasswordField(_l("Repeat the new password"), validators=[required(), same_as("password")])
+
+
+class LanguageForm(AppForm):
+    """Switch the interface language."""
+
+    language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])

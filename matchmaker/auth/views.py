@@ -1,0 +1,142 @@
+"""Log in and out, partner registration, passwords and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..i18n import SESSION_LANGUAGE_KEY
+from ..reference.choices import desa_choices
+from . import services
+from .forms import ChangePasswordForm, LanguageForm, LoginForm, PartnerRegistrationForm, ResetPasswordForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Accept only a path on this site, so that a crafted link cannot send users elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+LOGIN_ERRORS = {
+    "bad_credentials": lambda detail: _("The e-mail address or the password is not right."),
+    "pending": lambda detail: _("Your registration is still waiting for a coordinator's approval."),
+    "rejected": lambda detail: _(
+        "Your registration was not approved. The coordinator wrote: %(reason)s", reason=detail
+    ),
+    "disabled": lambda detail: _("This account has been disabled. Ask your coordinator."),
+}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as exc:
+            form.form_errors.append(LOGIN_ERRORS[exc.code](exc.detail))
+        else:
+            login_user(user, remember=form.remember.data)
+            session.pop(SESSION_LANGUAGE_KEY, None)
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out (POST only, so that a link on another site cannot do it)."""
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+REGISTRATION_ERRORS = {
+    "email_taken": ("email", lambda: _("An account with this e-mail address already exists.")),
+    "bad_region": ("desa_code", lambda: _("Choose a village from the list.")),
+    "bad_role": ("kind", lambda: _("Choose a business or a village office.")),
+}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """A business or village office applies for an account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = PartnerRegistrationForm()
+    form.desa_code.choices = desa_choices()
+    if form.validate_on_submit():
+        try:
+            services.register_partner(
+                kind=form.kind.data,
+                organization_name=form.organization_name.data,
+                desa_code=form.desa_code.data,
+                contact_name=form.contact_name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                password=form.password.data,
+            )
+        except services.AccountError as exc:
+            field_name, message = REGISTRATION_ERRORS[exc.code]
+            getattr(form, field_name).errors.append(message())
+        else:
+            return render_template("auth/registered.html")
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A user changes her own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError:
+            form.current_password.errors.append(_("The current password is not right."))
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    """Set a new password with the one-time code a coordinator gave (no e-mail needed)."""
+    form = ResetPasswordForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"]
+    if form.validate_on_submit():
+        try:
+            services.redeem_password_reset(form.code.data, form.password.data)
+        except services.AccountError:
+            form.code.errors.append(_("This code is not valid: it may be mistyped, used or expired."))
+        else:
+            flash(_("Your new password is set. You can log in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language and remember it."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    language = form.language.data
+    if current_user.is_authenticated:
+        services.set_language(current_user, language)
+    session[SESSION_LANGUAGE_KEY] = language
+    return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))

@@ -1,0 +1,61 @@
+"""Command-line commands: ``flask --app wsgi seed regions|skills|demo``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+seed_cli = AppGroup("seed", help="Load reference data and the demo district.")
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"\r  {done:,}/{total:,}", nl=False)
+    if done >= total:
+        click.echo()
+
+
+@seed_cli.command("regions")
+def seed_regions() -> None:
+    """Load every Indonesian administrative region (Kemendagri codes); safe to run again."""
+    from .reference.regions import load_regions
+
+    started = time.perf_counter()
+    click.echo("Loading administrative regions…")
+    inserted = load_regions(db.session, progress=_progress)
+    click.echo(f"Regions: {inserted:,} added in {time.perf_counter() - started:.1f} s.")
+
+
+@seed_cli.command("skills")
+def seed_skills() -> None:
+    """Load the canonical skills vocabulary; safe to run again."""
+    from .reference.skills import load_skills
+
+    inserted, updated = load_skills(db.session)
+    click.echo(f"Skills: {inserted} added, {updated} updated.")
+
+
+@seed_cli.command("demo")
+@click.option("--password", envvar="DEMO_PASSWORD", required=True, help="Password of every demo account.")
+def seed_demo(password: str) -> None:
+    """Load the demo district of Kabupaten Bogor; safe to run again."""
+    from .demo.district import load_demo
+
+    started = time.perf_counter()
+    counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"))
+    summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
+    click.echo(f"Demo district: {summary} added in {time.perf_counter() - started:.1f} s.")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to ``app``."""
+    app.cli.add_command(seed_cli)
+    try:
+        from .matches.cli import ranker_cli
+    except ImportError:  # the ranking commands arrive with the matching engine
+        return
+    app.cli.add_command(ranker_cli)

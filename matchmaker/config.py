@@ -1,0 +1,59 @@
+"""Configuration read from the environment.
+
+Every setting has a safe default for development; production supplies ``SECRET_KEY``
+and ``DATABASE_URL`` through the environment (see README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+
+
+def _database_url() -> str:
+    """Return the configured database URL, normalising the bare ``postgresql://`` scheme."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'matchmaker.sqlite3'}"
+    # psycopg 3 is the installed driver; hosting providers hand out plain postgres URLs.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # a facilitator may keep a form open for hours in the field
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE_DIR / "translations")
+    LANGUAGES = ("id", "en")
+    PASSWORD_RESET_HOURS = 48
+    PER_PAGE = 25
+    # The kabupaten this installation serves: forms offer its kecamatan and desa.
+    HOME_DISTRICT = os.environ.get("HOME_DISTRICT", "32.01")
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throwaway database and a fixed secret."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - only used by tests
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False

@@ -1,0 +1,541 @@
+"""The data model: regions, people, households, partners, matches and their history.
+
+Status and kind columns hold short English codes (``"pending"``, ``"job"``); the labels a
+user reads come from :mod:`matchmaker.labels`, so that they can be translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> dt.datetime:
+    """Return the current UTC time as a naive datetime (how every timestamp is stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class RegionLevel:
+    """Administrative levels, widest first."""
+
+    PROVINCE = "provinsi"
+    DISTRICT = "kabupaten"
+    SUBDISTRICT = "kecamatan"
+    VILLAGE = "desa"
+    ALL = (PROVINCE, DISTRICT, SUBDISTRICT, VILLAGE)
+
+
+class Role:
+    """User roles."""
+
+    FACILITATOR = "facilitator"
+    BUSINESS = "business"
+    VILLAGE_OFFICE = "village_office"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+    ALL = (FACILITATOR, BUSINESS, VILLAGE_OFFICE, COORDINATOR, ADMIN)
+    PARTNERS = (BUSINESS, VILLAGE_OFFICE)
+
+
+class UserStatus:
+    """Account states: partners wait in ``pending`` until a coordinator approves them."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    ALL = (PENDING, ACTIVE, DISABLED)
+
+
+class OrgStatus:
+    """Organization states."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+    ALL = (PENDING, ACTIVE, REJECTED, SUSPENDED)
+
+
+class OrgKind:
+    """The two kinds of partner organization."""
+
+    BUSINESS = "business"
+    VILLAGE_OFFICE = "village_office"
+    ALL = (BUSINESS, VILLAGE_OFFICE)
+
+
+class OfferKind:
+    """Kinds of offer: the first five are published by businesses, the rest by village offices."""
+
+    JOB = "job"
+    APPRENTICESHIP = "apprenticeship"
+    SUPPLIER = "supplier"
+    MENTORING = "mentoring"
+    CAPITAL = "capital"
+    BUMDES = "bumdes"
+    PADAT_KARYA = "padat_karya"
+    TRAINING = "training"
+    COOPERATIVE = "cooperative"
+    TOURISM = "tourism_village"
+    VILLAGE_MARKET = "village_market"
+    OTHER_PROGRAM = "other_program"
+    BUSINESS_KINDS = (JOB, APPRENTICESHIP, SUPPLIER, MENTORING, CAPITAL)
+    PROGRAM_KINDS = (BUMDES, PADAT_KARYA, TRAINING, COOPERATIVE, TOURISM, VILLAGE_MARKET, OTHER_PROGRAM)
+    ALL = BUSINESS_KINDS + PROGRAM_KINDS
+
+
+class OfferStatus:
+    """Offer states. ``full`` is derived from places taken, never typed."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    FULL = "full"
+    CLOSED = "closed"
+    ALL = (DRAFT, OPEN, FULL, CLOSED)
+
+
+class Reach:
+    """How far candidates (or, for a household, she herself) may come from."""
+
+    VILLAGE = "desa"
+    SUBDISTRICT = "kecamatan"
+    DISTRICT = "kabupaten"
+    ALL = (VILLAGE, SUBDISTRICT, DISTRICT)
+
+
+class WorkPreference:
+    """What kind of livelihood a household prefers."""
+
+    WAGE = "wage"
+    OWN_BUSINESS = "own_business"
+    ANY = "any"
+    ALL = (WAGE, OWN_BUSINESS, ANY)
+
+
+class HouseholdStatus:
+    """Where a household stands on its way to graduation."""
+
+    ACTIVE = "active"
+    IN_PROGRESS = "in_progress"
+    GRADUATED = "graduated"
+    EXITED = "exited"
+    ALL = (ACTIVE, IN_PROGRESS, GRADUATED, EXITED)
+
+
+class MatchStatus:
+    """The states of a match, in the order a successful one passes through them."""
+
+    PROPOSED = "proposed"
+    INTRODUCED = "introduced"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    STARTED = "started"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+    ALL = (PROPOSED, INTRODUCED, ACCEPTED, DECLINED, STARTED, COMPLETED, DROPPED)
+
+
+class GraduationType:
+    """The two ways a family leaves PKH."""
+
+    SELF_RELIANT = "sejahtera_mandiri"
+    NATURAL = "alamiah"
+    ALL = (SELF_RELIANT, NATURAL)
+
+
+class GraduationStatus:
+    """Approval state of a graduation record."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ALL = (PENDING, APPROVED, REJECTED)
+
+
+class Region(db.Model):
+    """An Indonesian administrative region with its Kemendagri code (``32.01.16.2013``)."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(12), index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[code])
+
+    @property
+    def display_name(self) -> str:
+        """The name as people read it: ``Kab. Bogor`` rather than ``KAB. BOGOR``."""
+        return display_region_name(self.name, self.level)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code} {self.name}>"
+
+
+def display_region_name(name: str, level: str) -> str:
+    """Title-case the upper-case province and district names of the Kemendagri list."""
+    if level in (RegionLevel.PROVINCE, RegionLevel.DISTRICT) and name.isupper():
+        words = name.title().split()
+        fixed = {"Kab.": "Kab.", "Dki": "DKI", "Di": "DI"}
+        return " ".join(fixed.get(word, word) for word in words)
+    return name
+
+
+user_area = Table(
+    "user_area",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_code", ForeignKey("region.code"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in: facilitators, partners' staff, coordinators, the admin."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased so that the unique constraint is case-insensitive on every backend.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=UserStatus.ACTIVE)
+    preferred_language: Mapped[str] = mapped_column(String(5), default="id")
+    # use_alter: user and organization refer to each other, so this key is added last.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    areas: Mapped[list[Region]] = relationship(secondary=user_area, order_by=Region.code)
+    organization: Mapped[Organization | None] = relationship(
+        back_populates="members", foreign_keys=[organization_id]
+    )
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        """Return the canonical (trimmed, lower-case) form of an e-mail address."""
+        return email.strip().lower()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of ``password``."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Only active accounts may hold a session (Flask-Login reads this)."""
+        return self.status == UserStatus.ACTIVE
+
+    @property
+    def area_codes(self) -> list[str]:
+        """The region codes this user is assigned to."""
+        return [area.code for area in self.areas]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class PasswordReset(db.Model):
+    """A one-time password-reset code that a coordinator or the admin issued for a user."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Skill(db.Model):
+    """A canonical skill of the vocabulary, with the colloquial forms people write for it."""
+
+    __tablename__ = "skill"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name_id: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    synonyms: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    def label(self, locale: str) -> str:
+        """The skill's name in ``locale`` (Indonesian unless English is asked for)."""
+        return self.name_en if locale == "en" else self.name_id
+
+
+household_skill = Table(
+    "household_skill",
+    db.metadata,
+    Column("household_id", ForeignKey("household.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True),
+)
+
+offer_skill = Table(
+    "offer_skill",
+    db.metadata,
+    Column("offer_id", ForeignKey("offer.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skill.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Household(db.Model):
+    """A KPM family, represented by its registered recipient (a woman)."""
+
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    # Identity: personal data, shown only to the owning facilitator and the coordinator.
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    kk_number: Mapped[str | None] = mapped_column(String(16))
+    full_name: Mapped[str] = mapped_column(String(120), index=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(255))
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    # PKH membership.
+    pkh_participant_id: Mapped[str | None] = mapped_column(String(40))
+    components: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    year_joined: Mapped[int | None] = mapped_column(Integer)
+    # Livelihood profile, as the facilitator wrote it.
+    skills_text: Mapped[str] = mapped_column(Text, default="")
+    interests: Mapped[str] = mapped_column(Text, default="")
+    work_experience: Mapped[str] = mapped_column(Text, default="")
+    business_experience: Mapped[str] = mapped_column(Text, default="")
+    work_preference: Mapped[str] = mapped_column(String(16), default=WorkPreference.ANY)
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    travel_range: Mapped[str] = mapped_column(String(12), default=Reach.VILLAGE)
+    home_based_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    constraints: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    income_bracket: Mapped[str | None] = mapped_column(String(20))
+    has_savings: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Progress.
+    status: Mapped[str] = mapped_column(String(16), default=HouseholdStatus.ACTIVE, index=True)
+    graduation_type: Mapped[str | None] = mapped_column(String(20))
+    graduated_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    facilitator: Mapped[User | None] = relationship()
+    desa: Mapped[Region] = relationship()
+    skills: Mapped[list[Skill]] = relationship(secondary=household_skill, order_by=Skill.slug)
+    matches: Mapped[list[Match]] = relationship(back_populates="household", order_by="Match.id")
+
+    @property
+    def first_name(self) -> str:
+        """The first word of her name: all a partner sees before an introduction is accepted."""
+        return self.full_name.split()[0] if self.full_name else ""
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id}>"
+
+
+class Organization(db.Model):
+    """A partner: a local business or a village office."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    sector: Mapped[str | None] = mapped_column(String(2))  # KBLI 2020 main category letter
+    description: Mapped[str] = mapped_column(Text, default="")
+    desa_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    # For a village office: the desa or kecamatan it serves.
+    serves_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    address: Mapped[str | None] = mapped_column(String(255))
+    contact_person: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(12), default=OrgStatus.PENDING, index=True)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    members: Mapped[list[User]] = relationship(
+        back_populates="organization", foreign_keys="User.organization_id"
+    )
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], post_update=True)
+    desa: Mapped[Region | None] = relationship(foreign_keys=[desa_code])
+    serves: Mapped[Region | None] = relationship(foreign_keys=[serves_code])
+    offers: Mapped[list[Offer]] = relationship(back_populates="organization", order_by="Offer.id")
+
+    @property
+    def is_verified(self) -> bool:
+        """An approved, active organization wears the verified badge."""
+        return self.status == OrgStatus.ACTIVE and self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.kind}>"
+
+
+class Offer(db.Model):
+    """An opportunity published by a business, or a program listed by a village office."""
+
+    __tablename__ = "offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    skills_text: Mapped[str] = mapped_column(Text, default="")
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    home_based: Mapped[bool] = mapped_column(Boolean, default=False)
+    reach: Mapped[str] = mapped_column(String(12), default=Reach.SUBDISTRICT)
+    places: Mapped[int] = mapped_column(Integer, default=1)
+    hours_per_week: Mapped[int | None] = mapped_column(Integer)
+    schedule: Mapped[str | None] = mapped_column(String(200))
+    pay_amount: Mapped[int | None] = mapped_column(Integer)  # Rupiah
+    pay_terms: Mapped[str | None] = mapped_column(String(200))
+    funding_source: Mapped[str | None] = mapped_column(String(20))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=OfferStatus.DRAFT, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="offers")
+    desa: Mapped[Region] = relationship()
+    skills: Mapped[list[Skill]] = relationship(secondary=offer_skill, order_by=Skill.slug)
+    matches: Mapped[list[Match]] = relationship(back_populates="offer", order_by="Match.id")
+
+    @property
+    def places_taken(self) -> int:
+        """Places held by started or completed matches: derived, never typed."""
+        return sum(1 for match in self.matches if match.status in (MatchStatus.STARTED, MatchStatus.COMPLETED))
+
+    @property
+    def is_full(self) -> bool:
+        """True once every place is taken."""
+        return self.places_taken >= self.places
+
+    def __repr__(self) -> str:
+        return f"<Offer {self.id} {self.kind}>"
+
+
+class Match(db.Model):
+    """A household paired with an offer, followed from proposal to outcome."""
+
+    __tablename__ = "match"
+    __table_args__ = (UniqueConstraint("household_id", "offer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=MatchStatus.PROPOSED, index=True)
+    score: Mapped[float | None] = mapped_column()
+    shown_position: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    income_after: Mapped[int | None] = mapped_column(Integer)  # Rupiah a month
+    decline_reason: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = relationship(back_populates="matches")
+    offer: Mapped[Offer] = relationship(back_populates="matches")
+    events: Mapped[list[MatchEvent]] = relationship(
+        back_populates="match", order_by="MatchEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class MatchEvent(db.Model):
+    """One status change of a match: who made it, when, from which state to which."""
+
+    __tablename__ = "match_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    match: Mapped[Match] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class GraduationRecord(db.Model):
+    """A household's graduation, submitted by its facilitator and approved by a coordinator."""
+
+    __tablename__ = "graduation_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    graduation_type: Mapped[str] = mapped_column(String(20))
+    graduated_on: Mapped[dt.date] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=GraduationStatus.PENDING, index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    household: Mapped[Household] = relationship()
+
+
+class AuditEvent(db.Model):
+    """A record of a sensitive action (a full NIK shown, an export, an approval).
+
+    ``detail`` never holds personal data itself: only ids and counts.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str | None] = mapped_column(String(30))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,75 @@
+"""Coordinators and the admin create accounts and assign areas."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditEvent, Role, User
+from tests.conftest import CIBUNGBULANG, DRAMAGA, TEST_DISTRICT, make_user
+
+
+def _account(role: str, areas: list[str], email: str = "rina@example.test") -> dict[str, object]:
+    return {
+        "role": role,
+        "name": "Rina Marlina",
+        "email": email,
+        "phone": "",
+        "areas": areas,
+        "password": "mulai-12345",
+    }
+
+
+def test_coordinator_creates_a_facilitator_with_an_area(app, client, login_as):
+    """A coordinator could not onboard a new facilitator for her kecamatan."""
+    login_as(Role.COORDINATOR)
+    response = client.post("/admin/users/new", data=_account(Role.FACILITATOR, [CIBUNGBULANG, DRAMAGA]))
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "rina@example.test"))
+    assert user.role == Role.FACILITATOR
+    assert user.area_codes == [CIBUNGBULANG, DRAMAGA]
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_created")) is not None
+
+
+def test_coordinator_cannot_create_coordinators(app, client, login_as):
+    """A coordinator could make herself peers with district-wide access."""
+    login_as(Role.COORDINATOR)
+    page = client.post("/admin/users/new", data=_account(Role.COORDINATOR, [CIBUNGBULANG])).get_data(as_text=True)
+    assert "Pilihan tidak valid." in page
+    assert db.session.scalar(select(User).where(User.email == "rina@example.test")) is None
+
+
+def test_coordinator_cannot_assign_areas_outside_her_district(app, client, login_as):
+    """A facilitator could be given villages of another district."""
+    login_as(Role.COORDINATOR, areas=[CIBUNGBULANG])
+    client.post("/admin/users/new", data=_account(Role.FACILITATOR, [DRAMAGA]))
+    assert db.session.scalar(select(User).where(User.email == "rina@example.test")) is None
+
+
+def test_admin_creates_a_coordinator(app, client, login_as):
+    """The admin could not set up a district coordinator."""
+    login_as(Role.ADMIN)
+    response = client.post("/admin/users/new", data=_account(Role.COORDINATOR, [TEST_DISTRICT]))
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "rina@example.test"))
+    assert user.role == Role.COORDINATOR and user.area_codes == [TEST_DISTRICT]
+
+
+def test_new_account_needs_an_area_and_a_free_email(app, client, login_as):
+    """An account could be created with no area, or twice with one address."""
+    make_user(Role.FACILITATOR, email="rina@example.test")
+    login_as(Role.COORDINATOR)
+    page = client.post("/admin/users/new", data=_account(Role.FACILITATOR, [])).get_data(as_text=True)
+    assert "Kolom ini wajib diisi." in page
+    page = client.post("/admin/users/new", data=_account(Role.FACILITATOR, [CIBUNGBULANG])).get_data(as_text=True)
+    assert "Sudah ada akun dengan alamat e-mail ini." in page
+
+
+def test_coordinator_sees_only_her_district_accounts(app, client, login_as):
+    """A coordinator could see or reset facilitators of another district."""
+    inside = make_user(Role.FACILITATOR, areas=[CIBUNGBULANG], name="Facilitator Inside")
+    outside = make_user(Role.FACILITATOR, areas=[], name="Facilitator Outside")
+    login_as(Role.COORDINATOR, areas=[CIBUNGBULANG])
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert inside.name in page and outside.name not in page
+    assert client.post(f"/admin/users/{outside.id}/reset").status_code == 404
