@@ -53,9 +53,7 @@ def seed_demo(password: str) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
+    from .matches.cli import ranker_cli
+
     app.cli.add_command(seed_cli)
-    try:
-        from .matches.cli import ranker_cli
-    except ImportError:  # the ranking commands arrive with the matching engine
-        return
     app.cli.add_command(ranker_cli)

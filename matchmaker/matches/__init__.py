@@ -1,0 +1,1 @@
+"""Matches: proposals linking KPM households to partner offers."""

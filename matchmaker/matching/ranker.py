@@ -1,0 +1,853 @@
+"""The matching engine: hard constraints, pair features and ranking in both directions.
+
+Scoring is two-stage. Stage 1 scores every indexed item with vectorised
+numpy/scipy operations (one sparse product for text and concepts together, array
+arithmetic for locality, preferences, hours, assets). Stage 2 re-scores a small
+pool with fuzzy skill-phrase matching (rapidfuzz), applies the per-provider
+cap and writes reasons for the final top k only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process
+from sklearn.base import BaseEstimator
+from sklearn.compose import ColumnTransformer
+
+from .features import (
+    ASSET_BIT,
+    CONSTRAINT_BIT,
+    KIND_CODE,
+    PREF_CODE,
+    PREF_FIT,
+    PREF_WEIGHTED,
+    TIERS,
+    TRAINING_KINDS,
+    CodeBook,
+    ConceptVectorizer,
+    SkillPhrase,
+    asset_bits,
+    build_text_vectorizer,
+    classify_skills,
+    household_core_text,
+    household_text,
+    offer_core_text,
+    offer_text,
+    profile_information,
+    required_asset_bits,
+    weighted_concepts,
+)
+from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
+from .schema import HouseholdRecord, OfferRecord
+from .text import IndonesianNormalizer, default_normalizer
+
+# Feature weights of the linear score: a consensus of coordinate searches run
+# separately on two halves of the development district's households, each
+# checked on the other half. Kept as a plain dict so callers can override
+# single entries.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 1.0,
+    "concept": 2.0,
+    "skill": 0.3,
+    "desa": 1.6,
+    "kecamatan": 0.3,
+    "pref": 0.6,
+    "home": 0.35,
+    "hours": 0.75,
+    "asset_has": 0.2,
+    "asset_lack": -0.8,
+    "hardship": -1.0,
+    "places": 0.15,
+    "entry": 1.1,
+    "support": 1.0,
+}
+# Words showing she already runs a small business (so credit, coaching and
+# licensing help are useful to her).
+BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
+SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
+INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
+FUZZY_TOKEN_CUTOFF = 80.0
+
+
+@dataclass
+class SuggestedTraining:
+    """A village training-type programme that teaches a skill she lacks."""
+
+    offer_id: str
+    title: str
+
+
+@dataclass
+class Match:
+    """One ranked result: the pair, its score and why."""
+
+    offer_id: str
+    household_id: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+    suggested_training: SuggestedTraining | None = None
+
+
+class _Store:
+    """Column store of one side (offers or households) of the index."""
+
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+        self.cols: dict[str, np.ndarray] = {}
+        self.texts: list[str] = []  # normalised full text, for fuzzy matching
+        self.tokens: list[frozenset[str]] = []
+        self.text_T: sp.csr_matrix | None = None  # vocabulary x items
+        self.phrases: list[list[SkillPhrase]] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class MatchRanker(BaseEstimator):
+    """Rank offers for a household and households for an offer.
+
+    Parameters
+    ----------
+    weights:
+        Overrides for :data:`DEFAULT_WEIGHTS`.
+    word_weight, char_weight:
+        Block weights of the word and character TF-IDF in the text similarity.
+    char_max_df:
+        Character n-grams in more than this share of documents are dropped;
+        they carry little signal and dominate the cost of sparse products.
+    max_per_provider:
+        At most this many offers of one provider in the first ``cap_window``.
+    cap_window:
+        Size of the head of the list the provider cap applies to.
+    load_penalty:
+        Strength of the gentle down-weighting of partners with many pending
+        proposals relative to their remaining places.
+    pool_size:
+        Items re-scored with fuzzy skill matching after the vectorised stage.
+    drift_threshold:
+        Share of out-of-vocabulary tokens in a partial update above which the
+        vectorisers are refitted on the whole offer set.
+    """
+
+    def __init__(
+        self,
+        weights: dict[str, float] | None = None,
+        word_weight: float = 1.0,
+        char_weight: float = 1.0,
+        char_max_df: float = 0.5,
+        max_per_provider: int = 3,
+        cap_window: int = 10,
+        load_penalty: float = 0.15,
+        pool_size: int = 64,
+        drift_threshold: float = 0.3,
+    ) -> None:
+        self.weights = weights
+        self.word_weight = word_weight
+        self.char_weight = char_weight
+        self.char_max_df = char_max_df
+        self.max_per_provider = max_per_provider
+        self.cap_window = cap_window
+        self.load_penalty = load_penalty
+        self.pool_size = pool_size
+        self.drift_threshold = drift_threshold
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, offers: Sequence[OfferRecord], households: Sequence[HouseholdRecord] | None = None) -> MatchRanker:
+        """Fit the vectorisers on the offers and index them (and households)."""
+        self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
+        self.normalizer_ = default_normalizer()
+        self.codebook_ = CodeBook()
+        offers = list(offers)
+        full = [self._norm(offer_text(o)) for o in offers]
+        core = [self._norm(offer_core_text(o)) for o in offers]
+        self.text_vectorizer_ = self._make_vectorizer(len(offers))
+        self._fast_parts_ = None
+        self._n_text_features_cache_ = None
+        self._offer_concept_cache_: dict[str, set[int]] = {}
+        self._provider_codes_: dict[str, int] = {}
+        text = self.text_vectorizer_.fit_transform(_two_columns(full, core))
+        vocab = self.text_vectorizer_.named_transformers_["word"].vocabulary_
+        self.vocabulary_ = frozenset(vocab)
+        self.concept_vectorizer_ = ConceptVectorizer().fit(full)
+        self.n_refits_ = 0
+        self.offers_ = _Store()
+        self._append_offers(offers, full, core, text)
+        self.households_ = None
+        if households is not None:
+            self.fit_households(households)
+        return self
+
+    def _make_vectorizer(self, n_docs: int) -> ColumnTransformer:
+        # Document-frequency pruning only makes sense on a real corpus; on a
+        # handful of near-identical offers it would remove every n-gram.
+        max_df = self.char_max_df if n_docs >= 200 else 1.0
+        union = build_text_vectorizer(self.word_weight, self.char_weight, max_df)
+        word, char = (t for _, t in union.transformer_list)
+        # Words from the whole text, character n-grams from the short
+        # skill-bearing fields: typos matter there, and long descriptions
+        # would multiply the index size for little gain.
+        return ColumnTransformer(
+            [("word", word, 0), ("char", char, 1)],
+            transformer_weights=union.transformer_weights,
+            sparse_threshold=1.0,
+        )
+
+    def fit_households(self, households: Sequence[HouseholdRecord], batch_size: int = 20000) -> MatchRanker:
+        """Index households for :meth:`rank_households` (uses the fitted vectorisers)."""
+        self._check_fitted()
+        store = _Store()
+        blocks: list[sp.csr_matrix] = []
+        households = list(households)
+        # Batches bound the peak memory of sklearn's float64 intermediates.
+        for start in range(0, len(households), batch_size):
+            batch = households[start : start + batch_size]
+            text, concepts = self._household_vectors(batch, store)
+            blocks.append(self._combine(text, concepts))
+        n_features = self._n_text_features() + len(self.concept_vectorizer_.concept_names_)
+        text = sp.vstack(blocks, format="csr") if blocks else sp.csr_matrix((0, n_features), dtype=np.float32)
+        store.text_T = text.T.tocsr()
+        store.cols = _columns(store.cols_parts, HOUSEHOLD_DTYPES)  # type: ignore[attr-defined]
+        del store.cols_parts  # type: ignore[attr-defined]
+        self.households_ = store
+        return self
+
+    # -------------------------------------------------------- incremental
+    def partial_update(self, offers: Iterable[OfferRecord]) -> bool:
+        """Add or replace offers without refitting; refit when vocabulary drifts.
+
+        Returns True when the drift check triggered a full refit.
+        """
+        self._check_fitted()
+        offers = list(offers)
+        if not offers:
+            return False
+        full = [self._norm(offer_text(o)) for o in offers]
+        tokens = [t for text in full for t in text.split()]
+        oov = sum(1 for t in tokens if t not in self.vocabulary_) / max(len(tokens), 1)
+        self.last_oov_share_ = oov
+        changed = {o.id for o in offers}
+        if oov > self.drift_threshold:
+            kept = [r for r in self.offers_.records if r.id not in changed]
+            households = self.households_
+            n_refits = self.n_refits_
+            self.fit(kept + offers)
+            self.n_refits_ = n_refits + 1
+            if households is not None:
+                self.fit_households(households.records)
+            return True
+        core = [self._norm(offer_core_text(o)) for o in offers]
+        for oid in changed:
+            self._offer_concept_cache_.pop(oid, None)
+            row = self.offers_.row_of.get(oid)
+            if row is not None:
+                # Retire the old row instead of rewriting sparse matrices;
+                # it stays masked out of every ranking.
+                self.offers_.cols["active"][row] = False
+        self._append_offers(offers, full, core)
+        return False
+
+    # ------------------------------------------------------------- ranking
+    def rank_offers(self, household: HouseholdRecord, k: int = 10, lang: str = "id") -> list[Match]:
+        """Best feasible offers for one household, best first."""
+        self._check_fitted()
+        store = self.offers_
+        if len(store) == 0 or k <= 0:
+            return []
+        hh = _Store()
+        hh.cols_parts = []  # type: ignore[attr-defined]
+        full = self._norm(household_text(household))
+        heads = self._norm(household.skills + " . " + household.interests)
+        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        hh.tokens.append(frozenset(full.split()))
+        h_cols = self._household_cols(household, heads, full)
+        cache: dict[str, bool] = {}
+        sim = _sparse_dot(idx, val, store.text_T, len(store))
+        raw, feasible = self._stage1(store.cols, h_cols, sim)
+        pool = _top_pool(raw, feasible, max(self.pool_size, k))
+        if pool.size == 0:
+            return []
+        h_tokens = hh.tokens[0]
+        skill = np.array(
+            [self._skill_share(store.records[i], store.phrases[i], household, h_tokens, int(h_cols["assets"][0]),
+                               cache)
+             for i in pool],
+            dtype=np.float32,
+        )
+        raw_pool = raw[pool] + self.weights_["skill"] * skill
+        order = _sorted_by_score(raw_pool, [store.ids[i] for i in pool])
+        order = self._provider_cap([int(pool[i]) for i in order], k)
+        incomplete = int(h_cols["info"][0]) < INCOMPLETE_INFO
+        skill_of = {int(pool[i]): float(skill[i]) for i in range(pool.size)}
+        raw_of = {int(pool[i]): float(raw_pool[i]) for i in range(pool.size)}
+        training_ok = self._training_feasible_lazy(h_cols)
+        return [
+            self._explain(store.records[i], store.phrases[i], household, h_tokens, h_cols, store.cols, i,
+                          raw_of[i], skill_of[i], incomplete, lang, cache, training_ok)
+            for i in order
+        ]
+
+    def rank_households(self, offer: OfferRecord, k: int = 10, lang: str = "id") -> list[Match]:
+        """Best households for one offer among the indexed households, best first."""
+        self._check_fitted()
+        store = self.households_
+        if store is None:
+            raise RuntimeError("call fit_households() before rank_households()")
+        if len(store) == 0 or k <= 0:
+            return []
+        full = self._norm(offer_text(offer))
+        core = self._norm(offer_core_text(offer))
+        idx, val = self._query_vector(full, core, [(core, 1.0), (full, 0.5)])
+        o_store = _Store()
+        o_cols = self._offer_cols(offer)
+        o_store.phrases = [classify_skills(offer.skills, self.normalizer_)]
+        sim = _sparse_dot(idx, val, store.text_T, len(store))
+        raw, feasible = self._stage1(o_cols, store.cols, sim)
+        pool = _top_pool(raw, feasible, max(self.pool_size, k))
+        phrases = o_store.phrases[0]
+        skill = np.array(
+            [self._skill_share(offer, phrases, store.records[i], store.tokens[i], int(store.cols["assets"][i]))
+             for i in pool],
+            dtype=np.float32,
+        )
+        raw_pool = raw[pool] + self.weights_["skill"] * skill
+        order = _sorted_by_score(raw_pool, [store.ids[i] for i in pool])[:k]
+        out = []
+        for j in order:
+            i = int(pool[j])
+            h_cols = {name: col[i : i + 1] for name, col in store.cols.items()}
+            incomplete = int(h_cols["info"][0]) < INCOMPLETE_INFO
+            o_cols_1 = {name: np.asarray(col) for name, col in o_cols.items()}
+            out.append(self._explain(offer, phrases, store.records[i], store.tokens[i], h_cols, o_cols_1, 0,
+                                     float(raw_pool[j]), float(skill[j]), incomplete, lang, {},
+                                     self._training_feasible_lazy(h_cols)))
+        return out
+
+    # ------------------------------------------------------------ internals
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "offers_"):
+            raise RuntimeError("MatchRanker is not fitted; call fit(offers) first")
+
+    def _norm(self, text: str) -> str:
+        return " ".join(self.normalizer_.tokens(text))
+
+    def _n_text_features(self) -> int:
+        n = getattr(self, "_n_text_features_cache_", None)
+        if n is None:
+            n = sum(len(t.vocabulary_) for _, t, _ in self.text_vectorizer_.transformers_ if hasattr(t, "vocabulary_"))
+            self._n_text_features_cache_ = n
+        return n
+
+    def _query_vector(self, full: str, core: str,
+                      concept_fields: list[tuple[str, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """Combined (text + concept) query vector as (indices, values), no scipy objects.
+
+        Equal to ``_combine(text_vectorizer_.transform(...), concepts)`` for one
+        document; building scipy matrices per query cost more than the product.
+        """
+        w = self.weights_
+        t_idx, t_val = self._fast_text_parts(full, core)
+        offset = self._n_text_features()
+        lex = self.concept_vectorizer_.lexicon_
+        weights: dict[int, float] = {}
+        for text, weight in concept_fields:
+            for c in {c for token in set(text.split()) for c in lex.get(token, ())}:
+                weights[c] = weights.get(c, 0.0) + weight
+        c_idx = np.fromiter(sorted(weights), dtype=np.int64, count=len(weights))
+        c_val = np.fromiter((weights[c] for c in c_idx), dtype=np.float64, count=len(weights))
+        if c_val.size:
+            c_val *= math.sqrt(w["concept"]) / np.sqrt(np.dot(c_val, c_val))
+        return (np.concatenate([t_idx, c_idx + offset]),
+                np.concatenate([t_val * math.sqrt(w["text"]), c_val]).astype(np.float32))
+
+    def _fast_text_vector(self, full: str, core: str) -> sp.csr_matrix:
+        """Same vector as ``text_vectorizer_.transform`` for one document."""
+        idx, val = self._fast_text_parts(full, core)
+        return sp.csr_matrix((val.astype(np.float32), idx, np.array([0, idx.size])),
+                             shape=(1, self._n_text_features()))
+
+    def _fast_text_parts(self, full: str, core: str) -> tuple[np.ndarray, np.ndarray]:
+        """Same vector as ``text_vectorizer_.transform`` for one document, minus
+        sklearn's per-call validation overhead (it dominated query latency)."""
+        if getattr(self, "_fast_parts_", None) is None:
+            parts = []
+            for name, vec, _ in self.text_vectorizer_.transformers_:
+                if not hasattr(vec, "vocabulary_"):
+                    continue
+                weight = (self.text_vectorizer_.transformer_weights or {}).get(name, 1.0)
+                parts.append((vec.build_analyzer(), vec.vocabulary_, vec.idf_.astype(np.float64), weight,
+                              len(vec.vocabulary_)))
+            self._fast_parts_ = parts
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        offset = 0
+        for (analyzer, vocab, idf, weight, size), text in zip(self._fast_parts_, (full, core), strict=True):
+            counts: dict[int, int] = {}
+            for gram in analyzer(text):
+                j = vocab.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if counts:
+                idx = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+                tf = np.fromiter((counts[j] for j in idx), dtype=np.float64, count=len(counts))
+                val = (np.log(tf) + 1.0) * idf[idx]
+                val *= weight / np.sqrt(np.dot(val, val))
+                indices.append(idx + offset)
+                values.append(val)
+            offset += size
+        if not indices:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(indices), np.concatenate(values)
+
+    def _offer_concepts(self, offers: Sequence[OfferRecord], full: Sequence[str]) -> sp.csr_matrix:
+        heads = [self._norm(offer_core_text(o)) for o in offers]
+        return weighted_concepts(self.concept_vectorizer_, [(heads, 1.0), (list(full), 0.5)])
+
+    def _offer_cols(self, offer: OfferRecord) -> dict[str, np.ndarray]:
+        """Column values of one offer as length-1 arrays."""
+        return _columns([self._offer_values(offer)], OFFER_DTYPES)
+
+    def _offer_values(self, offer: OfferRecord) -> tuple[Any, ...]:
+        desa, kec, kab = self.codebook_.encode(offer.village_code, missing=-1)
+        phrases = classify_skills(offer.skills, self.normalizer_)
+        provider = self._provider_codes_.setdefault(offer.provider_id or offer.provider, len(self._provider_codes_))
+        return (
+            True,
+            offer.status == "open" and offer.places_taken < offer.places,
+            KIND_CODE.get(offer.kind, KIND_CODE["other_program"]),
+            bool(offer.home_based),
+            TIERS.get(offer.reach, 0),
+            desa, kec, kab,
+            np.nan if offer.hours_per_week is None else offer.hours_per_week,
+            required_asset_bits(offer),
+            max(offer.places - offer.places_taken, 0),
+            max(offer.pending_proposals, 0),
+            sum(1 for p in phrases if p.kind == "soft") / max(len(phrases), 1),
+            offer.kind in SUPPORT_KINDS,
+            provider,
+        )
+
+    def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
+                       text: sp.spmatrix | None = None) -> None:
+        store = self.offers_
+        if not offers:
+            if store.text_T is None:
+                n_features = self._n_text_features() + len(self.concept_vectorizer_.concept_names_)
+                store.text_T = sp.csr_matrix((n_features, 0), dtype=np.float32)
+            return
+        if text is None:
+            text = self.text_vectorizer_.transform(_two_columns(full, core))
+        text = sp.csr_matrix(text, dtype=np.float32)
+        combined = self._combine(text, self._offer_concepts(offers, full))
+        cols = _columns([self._offer_values(o) for o in offers], OFFER_DTYPES)
+        if store.text_T is None:
+            store.text_T = combined.T.tocsr()
+            store.cols = cols
+        else:
+            store.text_T = sp.hstack([store.text_T, combined.T], format="csr")
+            store.cols = {name: np.concatenate([store.cols[name], cols[name]]) for name in cols}
+        store.cols.pop("static", None)
+        store.cols["static"] = self._static_terms(store.cols)
+        for o, text_norm in zip(offers, full, strict=True):
+            store.row_of[o.id] = len(store.ids)
+            store.ids.append(o.id)
+            store.records.append(o)
+            store.texts.append(text_norm)
+            store.tokens.append(frozenset(text_norm.split()))
+            store.phrases.append(classify_skills(o.skills, self.normalizer_))
+        self._index_training()
+
+    def _household_vectors(self, households: Sequence[HouseholdRecord], store: _Store,
+                           fast: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        full = [self._norm(household_text(h)) for h in households]
+        core = [self._norm(household_core_text(h)) for h in households]
+        if fast and len(households) == 1:
+            text = self._fast_text_vector(full[0], core[0])
+        else:
+            text = sp.csr_matrix(self.text_vectorizer_.transform(_two_columns(full, core)), dtype=np.float32)
+        heads = [self._norm(h.skills + " . " + h.interests) for h in households]
+        concepts = weighted_concepts(self.concept_vectorizer_, [(heads, 1.0), (full, 0.5)])
+        if not hasattr(store, "cols_parts"):
+            store.cols_parts = []  # type: ignore[attr-defined]
+        for h, text_norm, head in zip(households, full, heads, strict=True):
+            store.row_of[h.id] = len(store.ids)
+            store.ids.append(h.id)
+            store.records.append(h)
+            store.tokens.append(frozenset(text_norm.split()))
+            store.cols_parts.append(self._household_values(h, head, text_norm))  # type: ignore[attr-defined]
+        return text, concepts
+
+    def _household_cols(self, h: HouseholdRecord, head: str, full: str) -> dict[str, np.ndarray]:
+        """Column values of one household as length-1 arrays."""
+        return _columns([self._household_values(h, head, full)], HOUSEHOLD_DTYPES)
+
+    def _household_values(self, h: HouseholdRecord, head: str, full: str) -> tuple[Any, ...]:
+        desa, kec, kab = self.codebook_.encode(h.village_code, missing=-2)
+        constraints = 0
+        for c in h.constraints:
+            constraints |= CONSTRAINT_BIT.get(c, 0)
+        interest_tokens = set(self._norm(h.interests).split())
+        wants_home = bool(h.home_based_only or constraints & CONSTRAINT_BIT["childcare"] or "rumah" in interest_tokens)
+        experience = self._norm(h.experience).split()
+        info = profile_information(head.split()) + profile_information(experience)
+        own_words = set(self._norm(h.skills).split()) | set(experience)
+        return (
+            PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
+            TIERS.get(h.travel, 0),
+            bool(h.home_based_only),
+            desa, kec, kab,
+            np.nan if h.hours_per_week is None else h.hours_per_week,
+            asset_bits(h.assets),
+            constraints,
+            wants_home,
+            info,
+            h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
+        )
+
+    @staticmethod
+    def _feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """FORMAT.md hard constraints as one vectorised mask, plus the locality tier."""
+        # Codes are hierarchical, so the tier is 3 minus the levels shared.
+        same_desa = o["desa"] == h["desa"]
+        tier = 3 - (o["kab"] == h["kab"]).view(np.int8) - (o["kec"] == h["kec"]).view(np.int8) - same_desa.view(np.int8)
+        allowed = np.minimum(o["reach"], h["travel"])
+        reachable = (tier <= allowed) | (o["home"] & (tier <= 2))
+        feasible = o["active"] & o["open"] & reachable & (~h["hbo"] | o["home"] | same_desa)
+        return feasible, tier
+
+    def _combine(self, text: sp.spmatrix, concepts: sp.spmatrix) -> sp.csr_matrix:
+        """Side-by-side text and concept blocks, scaled so one dot product gives
+        ``w_text * text_cosine + w_concept * concept_cosine``."""
+        w = self.weights_
+        return sp.hstack(
+            [sp.csr_matrix(text, dtype=np.float32) * math.sqrt(w["text"]),
+             sp.csr_matrix(concepts, dtype=np.float32) * math.sqrt(w["concept"])],
+            format="csr",
+        ).astype(np.float32)
+
+    def _stage1(self, o: dict[str, np.ndarray], h: dict[str, np.ndarray],
+                sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised feasibility mask and stage-1 score; one side has length 1.
+
+        ``sim`` is the already weighted text + concept similarity.
+        """
+        w = self.weights_
+        feasible, tier = self._feasible(o, h)
+        # fmax/fmin drop NaN: unknown hours on either side is neutral.
+        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
+        raw = sim.astype(np.float64)
+        raw += np.where(tier == 0, w["desa"], np.where(tier == 1, w["kecamatan"], 0.0))
+        raw -= w["hours"] * np.fmin(np.fmax(hours_gap, 0.0), 1.5)
+        raw += PREF_WEIGHTED[h["pref"], o["kind"]] * w["pref"]
+        raw += w["home"] * (o["home"] & h["wants_home"])
+        req = o["req"]
+        if (req != 0).any():
+            raw += w["asset_has"] * _popcount(req & h["assets"]) + w["asset_lack"] * _popcount(req & ~h["assets"])
+        c = h["constraints"]
+        if (c != 0).any():
+            hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
+                np.float32)
+            hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
+            hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
+            raw += w["hardship"] * hardship
+        raw += self._static_terms(o)
+        raw += w["entry"] * o["soft"] * (h["info"] < 4)
+        raw += w["support"] * (o["support"] & h["biz"])
+        raw = np.broadcast_to(raw, feasible.shape).astype(np.float64)
+        return raw, feasible
+
+    def _static_terms(self, o: dict[str, np.ndarray]) -> np.ndarray:
+        """Offer-only terms (places left, pending-proposal load), cached per index."""
+        static = o.get("static")
+        if static is not None:
+            return static
+        w = self.weights_
+        return (
+            w["places"] * np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0)
+            - self.load_penalty * np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0))
+        ).astype(np.float32)
+
+    def _skill_share(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
+                     h_tokens: frozenset[str], h_assets: int, cache: dict[str, bool] | None = None) -> float:
+        """Share of the offer's (non-trait) skills she has; 0 when unknown."""
+        if offer.canonical_skills and household.canonical_skills:
+            wanted = set(offer.canonical_skills)
+            return len(wanted & set(household.canonical_skills)) / len(wanted)
+        matched, _, total = self._match_phrases(phrases, h_tokens, h_assets, cache)
+        return len(matched) / total if total else 0.0
+
+    def _match_phrases(self, phrases: list[SkillPhrase], h_tokens: frozenset[str], h_assets: int,
+                       cache: dict[str, bool] | None = None) -> tuple[list[str], list[str], int]:
+        """Split offer phrases into those she has and those she lacks.
+
+        A skill phrase counts as hers when at least half of its normalised
+        words appear in her profile, exactly or as a close fuzzy spelling.
+        ``cache`` is per query: offers repeat the same phrases.
+        """
+        matched: list[str] = []
+        missing: list[str] = []
+        total = 0
+        cache = {} if cache is None else cache
+        for p in phrases:
+            if p.kind == "soft":
+                continue
+            total += 1
+            if p.kind == "asset":
+                (matched if p.asset_bits & h_assets else missing).append(p.text)
+                continue
+            hit = cache.get(p.normalised)
+            if hit is None:
+                words = p.normalised.split()
+                hits = sum(1 for word in words if self._has_word(word, h_tokens, cache))
+                hit = bool(words) and hits / len(words) >= 0.5
+                cache[p.normalised] = hit
+            (matched if hit else missing).append(p.text)
+        return matched, missing, total
+
+    @staticmethod
+    def _has_word(word: str, h_tokens: frozenset[str], cache: dict[str, bool]) -> bool:
+        if word in h_tokens:
+            return True
+        if len(word) < 4 or not h_tokens:
+            return False
+        key = "\x00" + word
+        found = cache.get(key)
+        if found is None:
+            found = process.extractOne(word, h_tokens, scorer=fuzz.ratio, score_cutoff=FUZZY_TOKEN_CUTOFF) is not None
+            cache[key] = found
+        return found
+
+    def _provider_cap(self, order: list[int], k: int) -> list[int]:
+        """Keep at most ``max_per_provider`` offers per provider in the head window."""
+        providers = self.offers_.cols["provider"]
+        head: list[int] = []
+        overflow: list[int] = []
+        counts: dict[int, int] = {}
+        for i in order:
+            if len(head) >= min(k, self.cap_window):
+                break
+            p = int(providers[i])
+            if counts.get(p, 0) >= self.max_per_provider:
+                overflow.append(i)
+                continue
+            counts[p] = counts.get(p, 0) + 1
+            head.append(i)
+        if len(head) < k:
+            taken = set(head)
+            rest = [i for i in order if i not in taken and i not in overflow]
+            head.extend((rest + overflow)[: k - len(head)] if len(head) >= self.cap_window else [])
+        return head[:k]
+
+    def _explain(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
+                 h_tokens: frozenset[str], h_cols: dict[str, np.ndarray], o_cols: dict[str, np.ndarray],
+                 row: int, raw: float, skill: float, incomplete: bool, lang: str,
+                 cache: dict[str, Any], training_ok: _LazyMask) -> Match:
+        h_assets = int(h_cols["assets"][0])
+        matched, missing, _ = self._match_phrases(phrases, h_tokens, h_assets, cache)
+        reasons: list[str] = []
+        if incomplete:
+            reasons.append(message("incomplete", lang))
+        if matched:
+            reasons.append(message("skills", lang, items=", ".join(matched)))
+        else:
+            shared = self._shared_concepts(offer, h_tokens)
+            if shared:
+                reasons.append(message("field", lang, items=", ".join(label(CONCEPT_LABELS, c, lang) for c in shared)))
+        tier = self._tier(o_cols, h_cols, row)
+        if tier < 3:
+            reasons.append(message(("desa", "kecamatan", "kabupaten")[tier], lang))
+        if offer.home_based:
+            reasons.append(message("home", lang))
+        pref = household.work_preference
+        if pref in ("wage", "own_business") and PREF_FIT[PREF_CODE[pref], KIND_CODE.get(offer.kind, 9)] > 0.4:
+            reasons.append(message(pref, lang))
+        req = int(o_cols["req"][row])
+        has = [a for a, bit in ASSET_BIT.items() if req & bit and h_assets & bit]
+        lacks = [a for a, bit in ASSET_BIT.items() if req & bit and not h_assets & bit]
+        if has:
+            reasons.append(message("assets", lang, items=", ".join(label(ASSET_LABELS, a, lang) for a in has)))
+        if lacks:
+            reasons.append(message("lacks_assets", lang, items=", ".join(label(ASSET_LABELS, a, lang) for a in lacks)))
+        if offer.hours_per_week is not None and household.hours_per_week is not None:
+            fits = offer.hours_per_week <= household.hours_per_week * 1.1
+            reasons.append(message("hours" if fits else "too_many_hours", lang))
+        skill_missing = [m for m in missing if not any(p.text == m and p.kind == "asset" for p in phrases)]
+        training = self._suggest_training(offer, skill_missing, training_ok, cache)
+        if skill_missing:
+            reasons.append(message("missing", lang, items=", ".join(skill_missing)))
+        if training is not None:
+            reasons.append(message("training", lang, title=training.title))
+        score = 1.0 / (1.0 + math.exp(-(raw - 2.0)))
+        if incomplete:
+            # Missing data must not look like agreement: halve the score.
+            score *= 0.5
+        return Match(offer.id, household.id, round(score, 6), reasons, skill_missing, training)
+
+    def _shared_concepts(self, offer: OfferRecord, h_tokens: frozenset[str]) -> list[str]:
+        lex = self.concept_vectorizer_.lexicon_
+        names = self.concept_vectorizer_.concept_names_
+        mine = {c for t in h_tokens for c in lex.get(t, ())}
+        theirs = self._offer_concept_cache_.get(offer.id)
+        if theirs is None:
+            theirs = {c for t in self._norm(offer_core_text(offer)).split() for c in lex.get(t, ())}
+            self._offer_concept_cache_[offer.id] = theirs
+        generic = {"food", "craft", "livestock"}
+        shared = sorted(mine & theirs, key=lambda c: names[c])
+        specific = [names[c] for c in shared if names[c] not in generic]
+        return specific or [names[c] for c in shared]
+
+    @staticmethod
+    def _tier(o_cols: dict[str, np.ndarray], h_cols: dict[str, np.ndarray], row: int) -> int:
+        if o_cols["desa"][row] == h_cols["desa"][0]:
+            return 0
+        if o_cols["kec"][row] == h_cols["kec"][0]:
+            return 1
+        if o_cols["kab"][row] == h_cols["kab"][0]:
+            return 2
+        return 3
+
+    def _training_feasible_lazy(self, h_cols: dict[str, np.ndarray]) -> _LazyMask:
+        """Which village programmes she could attend, computed only where asked."""
+        return _LazyMask(self._training_cols_, h_cols, self._feasible)
+
+    def _suggest_training(self, offer: OfferRecord, missing: list[str], training_ok: _LazyMask,
+                          cache: dict[str, Any]) -> SuggestedTraining | None:
+        """A feasible village programme whose title or skills cover a missing skill.
+
+        Uses a token -> programme inverted index so the cost follows the few
+        programmes sharing a word with the missing skill, not the catalogue;
+        results are cached per query because offers share missing skills.
+        """
+        if not missing or self._training_rows_.size == 0:
+            return None
+        best: tuple[float, int, int] | None = None  # (-coverage, id rank, programme)
+        for phrase in missing:
+            key = "\x01" + phrase
+            ranked = cache.get(key)
+            if ranked is None:
+                ranked = self._programmes_teaching(phrase, training_ok)
+                cache[key] = ranked
+            for candidate in ranked:
+                if self._training_ids_[candidate[2]] != offer.id:
+                    if best is None or candidate < best:
+                        best = candidate
+                    break
+        if best is None:
+            return None
+        record = self.offers_.records[int(self._training_rows_[best[2]])]
+        return SuggestedTraining(record.id, record.title)
+
+    def _programmes_teaching(self, phrase: str, training_ok: _LazyMask) -> list[tuple[float, int, int]]:
+        """The two best feasible programmes covering at least half of a phrase's words."""
+        words = set(self.normalizer_.tokens(phrase))
+        lists = [self._training_postings_[w] for w in words if w in self._training_postings_]
+        if not lists:
+            return []
+        cand, hits = np.unique(np.concatenate(lists), return_counts=True)
+        share = hits / len(words)
+        keep = share >= 0.5
+        cand, share = cand[keep], share[keep]
+        if cand.size == 0:
+            return []
+        ok = training_ok[cand]
+        cand, share = cand[ok], share[ok]
+        # Highest coverage first, then the smallest id for determinism.
+        order = np.lexsort((self._training_id_rank_[cand], -share))[:2]
+        return [(-float(share[j]), int(self._training_id_rank_[cand[j]]), int(cand[j])) for j in order]
+
+    def _index_training(self) -> None:
+        store = self.offers_
+        rows = [
+            i for i, r in enumerate(store.records)
+            if r.kind in TRAINING_KINDS and r.provider_type == "village_office"
+        ]
+        self._training_rows_ = np.array(rows, dtype=np.int64)
+        needed = ("desa", "kec", "kab", "reach", "home", "active", "open")
+        self._training_cols_ = {name: store.cols[name][self._training_rows_] for name in needed}
+        self._training_ids_ = np.array([store.ids[i] for i in rows], dtype=object)
+        self._training_id_rank_ = np.argsort(np.argsort(self._training_ids_.astype(str), kind="stable"))
+        postings: dict[str, list[int]] = {}
+        for j, i in enumerate(rows):
+            for token in set(self._norm(offer_core_text(store.records[i])).split()):
+                postings.setdefault(token, []).append(j)
+        self._training_postings_ = {t: np.array(v, dtype=np.int64) for t, v in postings.items()}
+
+
+# ---------------------------------------------------------------- helpers
+class _LazyMask:
+    """Feasibility of programme rows for one household, evaluated per subset."""
+
+    def __init__(self, cols: dict[str, np.ndarray], h_cols: dict[str, np.ndarray], check: Any) -> None:
+        self.cols = cols
+        self.h_cols = h_cols
+        self.check = check
+
+    def __getitem__(self, idx: np.ndarray) -> np.ndarray:
+        sub = {name: col[idx] for name, col in self.cols.items()}
+        return self.check(sub, self.h_cols)[0]
+
+
+def _two_columns(full: Sequence[str], core: Sequence[str]) -> np.ndarray:
+    arr = np.empty((len(full), 2), dtype=object)
+    arr[:, 0] = list(full)
+    arr[:, 1] = list(core)
+    return arr
+
+
+OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
+    ("active", bool), ("open", bool), ("kind", np.int8), ("home", bool), ("reach", np.int8),
+    ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
+    ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
+    ("provider", np.int64),
+)
+HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
+    ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),
+    ("kab", np.int32), ("hours", np.float32), ("assets", np.int64), ("constraints", np.int8),
+    ("wants_home", bool), ("info", np.int16), ("biz", bool),
+)
+
+
+def _columns(rows: list[tuple[Any, ...]], dtypes: tuple[tuple[str, Any], ...]) -> dict[str, np.ndarray]:
+    """Row tuples to a dict of typed numpy columns (one array per field)."""
+    if not rows:
+        return {name: np.zeros(0, dtype=dtype) for name, dtype in dtypes}
+    columns = zip(*rows, strict=True)
+    return {name: np.array(values, dtype=dtype) for (name, dtype), values in zip(dtypes, columns, strict=True)}
+
+
+def _sparse_dot(indices: np.ndarray, values: np.ndarray, matrix_T: sp.csr_matrix, n: int) -> np.ndarray:
+    """Dense similarities q . x for every item, reading only q's posting lists."""
+    if indices.size == 0:
+        return np.zeros(n, dtype=np.float32)
+    postings = matrix_T[indices]
+    return np.asarray(postings.T @ values).ravel()
+
+
+def _popcount(bits: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(bits.astype(np.int64)).astype(np.float32)
+
+
+def _top_pool(raw: np.ndarray, feasible: np.ndarray, size: int) -> np.ndarray:
+    candidates = np.flatnonzero(feasible)
+    if candidates.size > size:
+        part = np.argpartition(-raw[candidates], size - 1)[:size]
+        candidates = np.sort(candidates[part])
+    return candidates
+
+
+def _sorted_by_score(scores: np.ndarray, ids: list[str]) -> list[int]:
+    # Ties are broken by id so equal inputs always give equal orders.
+    return sorted(range(len(ids)), key=lambda i: (-round(float(scores[i]), 9), ids[i]))
+
+
+def normaliser_for_tests() -> IndonesianNormalizer:
+    """Expose the shared normaliser (handy in tests and notebooks)."""
+    return default_normalizer()

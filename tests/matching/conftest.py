@@ -1,0 +1,26 @@
+"""Make the helpers module importable from the matching tests."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pytest  # noqa: E402
+
+from matchmaker.matching.schema import JudgmentSet  # noqa: E402
+
+DEV_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "ranking" / "dev-bogor.json"
+
+
+@pytest.fixture(scope="session")
+def dev_path() -> Path:
+    """Path of the shared development judgments file."""
+    if not DEV_FILE.exists():
+        pytest.skip(f"{DEV_FILE} not available")
+    return DEV_FILE
+
+
+@pytest.fixture(scope="session")
+def dev_set(dev_path: Path) -> JudgmentSet:
+    """The parsed development district."""
+    return JudgmentSet.from_json(dev_path)

@@ -1,0 +1,100 @@
+"""Metrics, the evaluation on the development district, the benchmark and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from flask import Flask
+
+from matchmaker.matching.bench import run_benchmark
+from matchmaker.matching.evaluation import evaluate, mrr_at_k, ndcg_at_k, recall_at_k, score_rankings
+from matchmaker.matching.schema import JudgmentSet, OfferRecord
+
+
+def test_ndcg_against_hand_computed_value():
+    """Reported NDCG would not follow FORMAT.md's definition."""
+    grades = {"a": 3, "b": 2, "c": 1}
+    dcg = 2 / math.log2(2) + 0 / math.log2(3) + 3 / math.log2(4)
+    idcg = 3 / math.log2(2) + 2 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg_at_k(["b", "x", "a"], grades, 10) == pytest.approx(dcg / idcg)
+    assert ndcg_at_k(["a", "b", "c"], grades, 10) == pytest.approx(1.0)
+    assert ndcg_at_k(["a"], {"a": 0}, 10) is None  # all-zero households are left out
+
+
+def test_recall_and_mrr_against_hand_computed_values():
+    """Recall or MRR would count weak (grade 1) fits or ignore the cut-off."""
+    grades = {"a": 3, "b": 2, "c": 1}
+    assert recall_at_k(["c", "b", "z"], grades, 10) == pytest.approx(0.5)
+    assert recall_at_k(["c", "b"], grades, 1) == 0.0
+    assert recall_at_k(["c"], {"c": 1}, 10) is None
+    assert mrr_at_k(["c", "z", "a"], grades, 10) == pytest.approx(1 / 3)
+    assert mrr_at_k(["c", "z", "a"], grades, 2) == 0.0
+
+
+def test_score_rankings_counts_violations_and_averages():
+    """Violations would go uncounted, or averages would include households without grades."""
+    data = {
+        "format": "matchmaker-judgments/1", "name": "t",
+        "offers": [
+            {"id": "o1", "kind": "job", "provider": "p", "provider_type": "business", "title": "t",
+             "description": "", "skills": [], "village_code": "32.01.01.2001", "home_based": False,
+             "reach": "kabupaten", "places": 1, "places_taken": 0, "hours_per_week": None, "status": "open"},
+            {"id": "o2", "kind": "job", "provider": "p", "provider_type": "business", "title": "t",
+             "description": "", "skills": [], "village_code": "32.01.01.2001", "home_based": False,
+             "reach": "kabupaten", "places": 1, "places_taken": 1, "hours_per_week": None, "status": "open"},
+        ],
+        "households": [
+            {"id": "h1", "skills": "", "interests": "", "experience": "", "village_code": "32.01.01.2001",
+             "work_preference": "any", "travel": "desa", "home_based_only": False, "hours_per_week": None,
+             "constraints": [], "assets": []},
+            {"id": "h2", "skills": "", "interests": "", "experience": "", "village_code": "32.01.01.2001",
+             "work_preference": "any", "travel": "desa", "home_based_only": False, "hours_per_week": None,
+             "constraints": [], "assets": []},
+        ],
+        "judgments": {"h1": {"o1": 2}},
+    }
+    js = JudgmentSet.from_json(data)
+    assert isinstance(js.offers[0], OfferRecord)
+    got = score_rankings(js, {"h1": ["o2", "o1"], "h2": ["o1"]}, k=10)
+    assert got["violations"] == 1
+    assert got["ndcg"] == pytest.approx(1 / math.log2(3))
+    assert got["recall"] == 1.0
+    assert got["mrr"] == pytest.approx((0.5 + 0.0) / 2)
+
+
+def test_evaluation_on_dev_district(dev_path):
+    """The ranker would propose infeasible offers or rank worse than text-only baselines."""
+    result, rankings = evaluate(dev_path, k=10, return_rankings=True)
+    assert set(result) == {"k", "ranker", "baselines"}
+    assert set(result["baselines"]) == {"random", "bm25", "tfidf", "fuzzy"}
+    assert result["ranker"]["violations"] == 0
+    best = max(b["ndcg"] for b in result["baselines"].values())
+    assert result["ranker"]["ndcg"] > best + 0.1
+    assert all(len(v) <= 10 for v in rankings.values())
+
+
+def test_tiny_benchmark_reports_all_figures():
+    """The benchmark command would crash or drop a figure the release checklist needs."""
+    got = run_benchmark(offers=300, households=600, queries=5, seed=1)
+    for key in ("build_offers_s", "build_households_s", "h2o_p50_ms", "h2o_p95_ms", "o2h_p50_ms",
+                "o2h_p95_ms", "floor_p50_ms", "ratio", "peak_rss_mb"):
+        assert got[key] >= 0, key
+
+
+def test_cli_evaluate_json_and_table(dev_path, tmp_path):
+    """`flask ranker evaluate` would print something other than the documented dict."""
+    from matchmaker.matches.cli import ranker_cli
+
+    app = Flask("t")
+    app.cli.add_command(ranker_cli)
+    runner = app.test_cli_runner()
+    out = tmp_path / "top.json"
+    res = runner.invoke(args=["ranker", "evaluate", str(dev_path), "--json", "--rankings", str(out)])
+    assert res.exit_code == 0, res.output
+    parsed = json.loads(res.output)
+    assert parsed["k"] == 10 and parsed["ranker"]["violations"] == 0
+    assert json.loads(out.read_text())
+    table = runner.invoke(args=["ranker", "evaluate", str(dev_path), "--k", "5"])
+    assert table.exit_code == 0 and "bm25" in table.output and "NDCG@5" in table.output
