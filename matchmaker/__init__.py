@@ -60,6 +60,21 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    from .api.views import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    from .households.views import bp as households_bp
+
+    app.register_blueprint(households_bp)
+    from .partners.views import bp as partners_bp
+
+    app.register_blueprint(partners_bp)
+
+    from .matches.ranking import init_ranking
+    from .matches.views import bp as matches_bp
+
+    app.register_blueprint(matches_bp)
+    init_ranking(app)
 
     from .cli import register_cli
 

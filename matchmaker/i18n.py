@@ -11,7 +11,7 @@ import datetime as dt
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
 
@@ -24,6 +24,9 @@ SESSION_LANGUAGE_KEY = "lang"
 def select_locale() -> str:
     """Pick the UI language: the user's saved choice, the session's, or Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    # CLI commands translate too (the importer's messages); they have no user or session.
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.preferred_language in languages:
         return current_user.preferred_language
     chosen = session.get(SESSION_LANGUAGE_KEY)

@@ -350,11 +350,19 @@ class Household(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=HouseholdStatus.ACTIVE, index=True)
     graduation_type: Mapped[str | None] = mapped_column(String(20))
     graduated_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Set when an import or a form found another household with a similar name, the same
+    # birth date and desa but a different NIK; cleared once someone has reviewed it.
+    likely_duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     facilitator: Mapped[User | None] = relationship()
     desa: Mapped[Region] = relationship()
+    likely_duplicate_of: Mapped[Household | None] = relationship(
+        remote_side=[id], foreign_keys=[likely_duplicate_of_id]
+    )
     skills: Mapped[list[Skill]] = relationship(secondary=household_skill, order_by=Skill.slug)
     matches: Mapped[list[Match]] = relationship(back_populates="household", order_by="Match.id")
 
@@ -365,6 +373,50 @@ class Household(db.Model):
 
     def __repr__(self) -> str:
         return f"<Household {self.id}>"
+
+
+class HouseholdEvent(db.Model):
+    """One change to a household's profile (created, edited, imported, status), for its history.
+
+    ``fields`` names the profile fields that changed, never their values.
+    """
+
+    __tablename__ = "household_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class HouseholdImport(db.Model):
+    """An uploaded household sheet between its preview and the facilitator's confirmation.
+
+    ``table`` keeps the sheet's cells (header and data rows with their sheet row numbers) so
+    that confirming re-checks them against the database as it is then; ``preview`` is the
+    analysis shown to the facilitator. Both hold personal data: the row is deleted when it
+    expires (a day after the upload).
+    """
+
+    __tablename__ = "household_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    update_existing: Mapped[bool] = mapped_column(Boolean, default=True)
+    table: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    preview: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The counts once confirmed; the rejected rows stay downloadable until the import expires.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+    facilitator: Mapped[User] = relationship()
 
 
 class Organization(db.Model):
@@ -386,6 +438,10 @@ class Organization(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[str] = mapped_column(String(12), default=OrgStatus.PENDING, index=True)
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    # A coordinator's suspension: the members read the reason; offers stop being proposed.
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    suspended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -500,6 +556,35 @@ class MatchEvent(db.Model):
 
     match: Mapped[Match] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class RankingDecisionKind:
+    """What someone decided about a proposal: facilitators confirm or decline, partners accept or reject."""
+
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ALL = (CONFIRMED, DECLINED, ACCEPTED, REJECTED)
+    POSITIVE = (CONFIRMED, ACCEPTED)
+
+
+class RankingDecision(db.Model):
+    """One decision on a proposed pair, with where and how it was shown: what the ranker learns from."""
+
+    __tablename__ = "ranking_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    shown_position: Mapped[int | None] = mapped_column(Integer)
+    shown_score: Mapped[float | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class GraduationRecord(db.Model):

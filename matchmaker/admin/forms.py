@@ -34,5 +34,13 @@ class RejectOrganizationForm(AppForm):
     reason = TextAreaField(_l("Reason (the applicant will read this)"), validators=[required(), max_length(1000)])
 
 
+class SuspendOrganizationForm(AppForm):
+    """Why an organization is suspended; its members read this."""
+
+    reason = TextAreaField(
+        _l("Reason (the organization's members will read this)"), validators=[required(), max_length(1000)]
+    )
+
+
 class ConfirmForm(AppForm):
     """An empty form: a button protected by the CSRF token."""

@@ -31,7 +31,8 @@ def get_reviewable_organization(reviewer: User, organization_id: int) -> Organiz
 
 def approve_organization(reviewer: User, organization: Organization) -> None:
     """Verify an organization and activate its members' accounts."""
-    if organization.status not in (OrgStatus.PENDING, OrgStatus.REJECTED, OrgStatus.SUSPENDED):
+    # A suspended organization comes back through reinstate_organization, which keeps its history.
+    if organization.status not in (OrgStatus.PENDING, OrgStatus.REJECTED):
         raise AccountError("not_pending")
     organization.status = OrgStatus.ACTIVE
     organization.rejection_reason = None
@@ -51,6 +52,33 @@ def reject_organization(reviewer: User, organization: Organization, reason: str)
     organization.status = OrgStatus.REJECTED
     organization.rejection_reason = reason.strip()
     record_audit(reviewer, "organization_rejected", "organization", organization.id)
+    db.session.commit()
+
+
+def suspend_organization(reviewer: User, organization: Organization, reason: str) -> None:
+    """Suspend an active organization: its offers stop being proposed and it publishes nothing.
+
+    Its members can still log in and read the reason; nothing they published is deleted.
+    """
+    if organization.status != OrgStatus.ACTIVE:
+        raise AccountError("not_active")
+    organization.status = OrgStatus.SUSPENDED
+    organization.suspension_reason = reason.strip()
+    organization.suspended_at = utcnow()
+    organization.suspended_by_id = reviewer.id
+    record_audit(reviewer, "organization_suspended", "organization", organization.id)
+    db.session.commit()
+
+
+def reinstate_organization(reviewer: User, organization: Organization) -> None:
+    """Lift a suspension: the organization is active again and its open offers are proposed."""
+    if organization.status != OrgStatus.SUSPENDED:
+        raise AccountError("not_suspended")
+    organization.status = OrgStatus.ACTIVE
+    organization.suspension_reason = None
+    organization.suspended_at = None
+    organization.suspended_by_id = None
+    record_audit(reviewer, "organization_reinstated", "organization", organization.id)
     db.session.commit()
 
 

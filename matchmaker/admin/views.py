@@ -11,8 +11,9 @@ from ..auth.services import AccountError
 from ..extensions import db
 from ..labels import label
 from ..models import OrgStatus, Role, User
+from ..partners import services as partner_services
 from . import services
-from .forms import ConfirmForm, RejectOrganizationForm, StaffAccountForm
+from .forms import ConfirmForm, RejectOrganizationForm, StaffAccountForm, SuspendOrganizationForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -74,6 +75,53 @@ def reject_organization(organization_id: int):
             flash(_("The registration of %(name)s was rejected.", name=organization.name), "info")
         return redirect(url_for("admin.organizations"))
     return render_template("admin/reject_organization.html", organization=organization, form=form)
+
+
+@bp.route("/organizations/<int:organization_id>")
+@roles_required(*MANAGERS)
+def organization_detail(organization_id: int):
+    """Everything about one organization: profile, members, offers, verification history."""
+    organization = _organization_or_404(organization_id)
+    return render_template(
+        "admin/organization.html",
+        organization=organization,
+        members=partner_services.members_of(organization),
+        rows=partner_services.organization_offers(organization),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/organizations/<int:organization_id>/suspend", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def suspend_organization(organization_id: int):
+    """Suspend an organization, with a reason its members read."""
+    organization = _organization_or_404(organization_id)
+    form = SuspendOrganizationForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend_organization(current_user, organization, form.reason.data)
+        except AccountError:
+            flash(_("Only a verified organization can be suspended."), "warning")
+        else:
+            flash(_("%(name)s is suspended: its offers are no longer proposed.", name=organization.name), "info")
+        return redirect(url_for("admin.organization_detail", organization_id=organization.id))
+    return render_template("admin/suspend_organization.html", organization=organization, form=form)
+
+
+@bp.route("/organizations/<int:organization_id>/reinstate", methods=["POST"])
+@roles_required(*MANAGERS)
+def reinstate_organization(organization_id: int):
+    """Lift a suspension."""
+    organization = _organization_or_404(organization_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.reinstate_organization(current_user, organization)
+    except AccountError:
+        flash(_("This organization is not suspended."), "warning")
+    else:
+        flash(_("%(name)s is active again.", name=organization.name), "success")
+    return redirect(url_for("admin.organization_detail", organization_id=organization.id))
 
 
 @bp.route("/users")

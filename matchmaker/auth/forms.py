@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TelField
-from wtforms.validators import Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import Optional, ValidationError
 
 from ..forms import AppForm, email_address, indonesian_phone, max_length, new_password, required, same_as
+from ..reference.choices import home_district_code
+from ..reference.forms import RegionCodeField
+from ..reference.resolver import resolve_region_field
 
 
 class LoginForm(AppForm):
@@ -29,12 +41,29 @@ class PartnerRegistrationForm(AppForm):
     organization_name = StringField(
         _l("Name of the business or village office"), validators=[required(), max_length(160)]
     )
-    desa_code = SelectField(_l("Village (desa/kelurahan)"), validators=[required()], validate_choice=True)
+    # The desa picker: the typed name, and the code the picker (JavaScript) fills in.
+    desa_name = StringField(_l("Village (desa/kelurahan)"), validators=[max_length(200)])
+    desa_code = RegionCodeField(validators=[Optional(), max_length(16)])
     contact_name = StringField(_l("Your name"), validators=[required(), max_length(120)])
     email = EmailField(_l("E-mail"), validators=[required(), email_address(), max_length(254)])
     phone = TelField(_l("Phone / WhatsApp"), validators=[Optional(), indonesian_phone])
     password = PasswordField(_l("Password"), validators=[required(), new_password()])
     password_confirm = PasswordField(_l("Repeat the password"), validators=[required(), same_as("password")])
+
+    def validate_desa_name(self, field: Field) -> None:
+        """Take the picked desa, or find the typed one (the page also works without JavaScript)."""
+        if not (field.data or "").strip() and not self.desa_code.data:
+            raise ValidationError(_l("This field is required."))
+        code = resolve_region_field(field.data, self.desa_code.data, within=home_district_code())
+        if code is None:
+            raise ValidationError(NO_VILLAGE_MESSAGE)
+        self.desa_code.data = code
+
+
+NO_VILLAGE_MESSAGE = _l(
+    "We could not tell which village this is. Choose it from the list, or type its name "
+    "with the kecamatan after a comma, e.g. \"Sukamaju, Cibungbulang\"."
+)
 
 
 class ChangePasswordForm(AppForm):

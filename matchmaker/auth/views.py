@@ -7,9 +7,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.datastructures import MultiDict
 
+from ..api.views import region_search_response
 from ..i18n import SESSION_LANGUAGE_KEY
-from ..reference.choices import desa_choices
+from ..models import RegionLevel
+from ..reference.choices import home_district_code
+from ..reference.resolver import describe_region
 from . import services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, PartnerRegistrationForm, ResetPasswordForm
 
@@ -65,7 +69,7 @@ def logout():
 
 REGISTRATION_ERRORS = {
     "email_taken": ("email", lambda: _("An account with this e-mail address already exists.")),
-    "bad_region": ("desa_code", lambda: _("Choose a village from the list.")),
+    "bad_region": ("desa_name", lambda: _("Choose a village from the list.")),
     "bad_role": ("kind", lambda: _("Choose a business or a village office.")),
 }
 
@@ -76,7 +80,6 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = PartnerRegistrationForm()
-    form.desa_code.choices = desa_choices()
     if form.validate_on_submit():
         try:
             services.register_partner(
@@ -93,7 +96,25 @@ def register():
             getattr(form, field_name).errors.append(message())
         else:
             return render_template("auth/registered.html")
-    return render_template("auth/register.html", form=form)
+    if form.desa_name.errors:
+        form.desa_code.data = ""
+    elif form.desa_code.data:
+        # Show which village the code stands for, so that the page sent back is unambiguous.
+        picked = describe_region(form.desa_code.data)
+        form.desa_name.data = picked.path if picked else form.desa_name.data
+    return render_template("auth/register.html", form=form, home_district=home_district_code())
+
+
+@bp.get("/register/regions")
+def register_regions():
+    """The desa picker of the registration form, for visitors not logged in yet.
+
+    Region names are public (the Kemendagri list); this answers only desa of the home
+    district, as the picker on ``/api/regions/search`` would for a logged-in user.
+    """
+    # Whatever level or scope the caller asks for, only q and limit are read.
+    args = MultiDict({key: request.args[key] for key in ("q", "limit") if key in request.args})
+    return region_search_response(args, level=RegionLevel.VILLAGE, within=home_district_code())
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -13,7 +13,6 @@ from ..models import (
     HouseholdStatus,
     Match,
     MatchStatus,
-    Offer,
     Organization,
     OrgStatus,
     Role,
@@ -99,23 +98,6 @@ def match_pipeline(facilitator_ids: list[int]) -> dict[str, int]:
     counts = dict.fromkeys(MatchStatus.ALL, 0)
     counts.update({status: count for status, count in rows})
     return counts
-
-
-def organization_offers(organization: Organization) -> list[tuple[Offer, int]]:
-    """An organization's offers with the places taken on each (started or completed matches)."""
-    taken = (
-        select(Match.offer_id, func.count().label("taken"))
-        .where(Match.status.in_((MatchStatus.STARTED, MatchStatus.COMPLETED)))
-        .group_by(Match.offer_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Offer, func.coalesce(taken.c.taken, 0))
-        .outerjoin(taken, taken.c.offer_id == Offer.id)
-        .where(Offer.organization_id == organization.id)
-        .order_by(Offer.status, Offer.title)
-    )
-    return [(offer, int(count)) for offer, count in rows]
 
 
 def facilitators_in_area(coordinator: User) -> list[User]:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Role, User
+from ..partners import services as partner_services
 from . import services
 
 bp = Blueprint("main", __name__)
@@ -36,7 +37,7 @@ def home():
         )
     if user.role in Role.PARTNERS:
         organization = user.organization
-        offers = services.organization_offers(organization) if organization else []
+        offers = partner_services.organization_offers(organization) if organization else []
         return render_template("main/home_partner.html", organization=organization, offers=offers)
     if user.role == Role.COORDINATOR:
         facilitators = services.facilitators_in_area(user)

@@ -72,6 +72,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
 SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
 INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
+# The score is sigmoid(raw + bias); a learned model supplies its own intercept.
+DEFAULT_BIAS = -2.0
+# The pair features the linear score is made of, in the order of :meth:`MatchRanker.pair_features`.
+# The score's raw value is exactly the dot product of these with :meth:`MatchRanker.feature_weights`
+# ("load" is weighted by ``load_penalty``).
+FEATURE_NAMES: tuple[str, ...] = (
+    "text", "concept", "skill", "desa", "kecamatan", "pref", "home", "hours",
+    "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
+)
 FUZZY_TOKEN_CUTOFF = 80.0
 
 
@@ -102,6 +111,7 @@ class _Store:
         self.records: list[Any] = []
         self.ids: list[str] = []
         self.row_of: dict[str, int] = {}
+        self.live: np.ndarray = np.zeros(0, dtype=bool)  # households: False once replaced or removed
         self.cols: dict[str, np.ndarray] = {}
         self.texts: list[str] = []  # normalised full text, for fuzzy matching
         self.tokens: list[frozenset[str]] = []
@@ -217,8 +227,77 @@ class MatchRanker(BaseEstimator):
         store.text_T = text.T.tocsr()
         store.cols = _columns(store.cols_parts, HOUSEHOLD_DTYPES)  # type: ignore[attr-defined]
         del store.cols_parts  # type: ignore[attr-defined]
+        store.live = np.ones(len(store), dtype=bool)
         self.households_ = store
         return self
+
+    def partial_update_households(self, households: Iterable[HouseholdRecord]) -> None:
+        """Add or replace indexed households without refitting anything.
+
+        Households are never part of the vectorisers' vocabulary (it is fitted on the
+        offers), so no drift check is needed: the old row is retired, the new one appended.
+        """
+        self._check_fitted()
+        store = self.households_
+        if store is None:
+            raise RuntimeError("call fit_households() before partial_update_households()")
+        households = list(households)
+        if not households:
+            return
+        self.retire_households(h.id for h in households)
+        fresh = _Store()
+        text, concepts = self._household_vectors(households, fresh)
+        combined = self._combine(text, concepts)
+        cols = _columns(fresh.cols_parts, HOUSEHOLD_DTYPES)  # type: ignore[attr-defined]
+        offset = len(store)
+        store.text_T = sp.hstack([store.text_T, combined.T], format="csr")
+        store.cols = {name: np.concatenate([store.cols[name], cols[name]]) for name in cols}
+        store.live = np.concatenate([store.live, np.ones(len(households), dtype=bool)])
+        for j, h in enumerate(households):
+            store.row_of[h.id] = offset + j
+            store.ids.append(h.id)
+            store.records.append(h)
+            store.tokens.append(fresh.tokens[j])
+
+    def retire_households(self, household_ids: Iterable[str]) -> int:
+        """Take households out of every ranking (graduated, deleted); return how many were indexed."""
+        self._check_fitted()
+        store = self.households_
+        if store is None:
+            return 0
+        n = 0
+        for hid in household_ids:
+            row = store.row_of.pop(hid, None)
+            if row is not None:
+                store.live[row] = False
+                n += 1
+        return n
+
+    def retire_offers(self, offer_ids: Iterable[str]) -> int:
+        """Take offers out of every ranking (closed, full, deleted); return how many were indexed."""
+        self._check_fitted()
+        n = 0
+        for oid in offer_ids:
+            row = self.offers_.row_of.pop(oid, None)
+            if row is not None:
+                self.offers_.cols["active"][row] = False
+                self._offer_concept_cache_.pop(oid, None)
+                n += 1
+        if n:
+            self._index_training()
+        return n
+
+    def live_offer_records(self) -> list[OfferRecord]:
+        """The current version of every indexed offer (replaced and retired rows left out)."""
+        store = self.offers_
+        return [store.records[row] for row in sorted(store.row_of.values())]
+
+    def live_household_records(self) -> list[HouseholdRecord]:
+        """The current version of every indexed household."""
+        store = self.households_
+        if store is None:
+            return []
+        return [store.records[row] for row in sorted(store.row_of.values())]
 
     # -------------------------------------------------------- incremental
     def partial_update(self, offers: Iterable[OfferRecord]) -> bool:
@@ -236,13 +315,14 @@ class MatchRanker(BaseEstimator):
         self.last_oov_share_ = oov
         changed = {o.id for o in offers}
         if oov > self.drift_threshold:
-            kept = [r for r in self.offers_.records if r.id not in changed]
-            households = self.households_
+            # Only the live version of each offer survives a refit: retired rows stay retired.
+            kept = [r for r in self.live_offer_records() if r.id not in changed]
+            households = self.live_household_records() if self.households_ is not None else None
             n_refits = self.n_refits_
             self.fit(kept + offers)
             self.n_refits_ = n_refits + 1
             if households is not None:
-                self.fit_households(households.records)
+                self.fit_households(households)
             return True
         core = [self._norm(offer_core_text(o)) for o in offers]
         for oid in changed:
@@ -256,8 +336,12 @@ class MatchRanker(BaseEstimator):
         return False
 
     # ------------------------------------------------------------- ranking
-    def rank_offers(self, household: HouseholdRecord, k: int = 10, lang: str = "id") -> list[Match]:
-        """Best feasible offers for one household, best first."""
+    def rank_offers(self, household: HouseholdRecord, k: int = 10, lang: str = "id",
+                    exclude: Iterable[str] = ()) -> list[Match]:
+        """Best feasible offers for one household, best first.
+
+        ``exclude``: offer ids never to return (say, offers she already has a match with).
+        """
         self._check_fitted()
         store = self.offers_
         if len(store) == 0 or k <= 0:
@@ -272,6 +356,7 @@ class MatchRanker(BaseEstimator):
         cache: dict[str, bool] = {}
         sim = _sparse_dot(idx, val, store.text_T, len(store))
         raw, feasible = self._stage1(store.cols, h_cols, sim)
+        feasible = _without(feasible, store.row_of, exclude)
         pool = _top_pool(raw, feasible, max(self.pool_size, k))
         if pool.size == 0:
             return []
@@ -295,8 +380,13 @@ class MatchRanker(BaseEstimator):
             for i in order
         ]
 
-    def rank_households(self, offer: OfferRecord, k: int = 10, lang: str = "id") -> list[Match]:
-        """Best households for one offer among the indexed households, best first."""
+    def rank_households(self, offer: OfferRecord, k: int = 10, lang: str = "id",
+                        only: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> list[Match]:
+        """Best households for one offer among the indexed households, best first.
+
+        ``only``: restrict the candidates to these household ids (an area's households);
+        ``exclude``: household ids never to return.
+        """
         self._check_fitted()
         store = self.households_
         if store is None:
@@ -311,6 +401,13 @@ class MatchRanker(BaseEstimator):
         o_store.phrases = [classify_skills(offer.skills, self.normalizer_)]
         sim = _sparse_dot(idx, val, store.text_T, len(store))
         raw, feasible = self._stage1(o_cols, store.cols, sim)
+        feasible = feasible & store.live
+        if only is not None:
+            allowed = np.zeros(len(store), dtype=bool)
+            rows = [store.row_of[hid] for hid in only if hid in store.row_of]
+            allowed[rows] = True
+            feasible &= allowed
+        feasible = _without(feasible, store.row_of, exclude)
         pool = _top_pool(raw, feasible, max(self.pool_size, k))
         phrases = o_store.phrases[0]
         skill = np.array(
@@ -330,6 +427,108 @@ class MatchRanker(BaseEstimator):
                                      float(raw_pool[j]), float(skill[j]), incomplete, lang, {},
                                      self._training_feasible_lazy(h_cols)))
         return out
+
+    # ------------------------------------------------- pair features, scores
+    def feature_weights(self) -> np.ndarray:
+        """The weight of each of :data:`FEATURE_NAMES` in the raw score."""
+        self._check_fitted()
+        return np.array(
+            [self.load_penalty if name == "load" else self.weights_[name] for name in FEATURE_NAMES],
+            dtype=np.float64,
+        )
+
+    def pair_features(self, household: HouseholdRecord,
+                      offer_ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray, np.ndarray, bool]:
+        """The unweighted features of one household against indexed offers.
+
+        Returns ``(offer_ids, X, feasible, incomplete)`` where ``X`` has one row per offer
+        and one column per :data:`FEATURE_NAMES`; ``X @ feature_weights()`` is the raw
+        score :meth:`rank_offers` uses (before the sigmoid and the incomplete-profile
+        halving). Without ``offer_ids``, every live indexed offer. Learning from decisions
+        and batch allocation both build on this.
+        """
+        self._check_fitted()
+        store = self.offers_
+        if offer_ids is None:
+            rows = np.array(sorted(store.row_of.values()), dtype=np.int64)
+        else:
+            rows = np.array([store.row_of[oid] for oid in offer_ids], dtype=np.int64)
+        ids = [store.ids[i] for i in rows]
+        w = self.weights_
+        full = self._norm(household_text(household))
+        heads = self._norm(household.skills + " . " + household.interests)
+        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        text_part = idx < self._n_text_features()
+        n = len(store)
+        # The query and the index carry sqrt(w) each: a partial product is w * cosine.
+        text = _sparse_dot(idx[text_part], val[text_part], store.text_T, n)[rows]
+        concept = _sparse_dot(idx[~text_part], val[~text_part], store.text_T, n)[rows]
+        text = text / w["text"] if w["text"] > 0 else np.zeros(rows.size)
+        concept = concept / w["concept"] if w["concept"] > 0 else np.zeros(rows.size)
+        h = self._household_cols(household, heads, full)
+        o = {name: col[rows] for name, col in store.cols.items() if name != "static"}
+        feasible, tier = self._feasible(o, h)
+        feasible = np.broadcast_to(feasible, (rows.size,)).copy()
+        tier = np.broadcast_to(tier, (rows.size,))
+        h_tokens = frozenset(full.split())
+        h_assets = int(h["assets"][0])
+        cache: dict[str, Any] = {}
+        skill = np.array([self._skill_share(store.records[i], store.phrases[i], household, h_tokens, h_assets, cache)
+                          for i in rows], dtype=np.float64)
+        req = o["req"]
+        c = int(h["constraints"][0])
+        hardship = (bool(c & CONSTRAINT_BIT["no_smartphone"]) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(float)
+        hardship += bool(c & CONSTRAINT_BIT["no_transport"]) & ~o["home"] & (tier > 0)
+        hardship += bool(c & CONSTRAINT_BIT["disability"]) & ~o["home"]
+        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
+        columns = {
+            "text": text,
+            "concept": concept,
+            "skill": skill,
+            "desa": tier == 0,
+            "kecamatan": tier == 1,
+            "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
+            "home": o["home"] & h["wants_home"],
+            "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
+            "asset_has": _popcount(req & h["assets"]),
+            "asset_lack": _popcount(req & ~h["assets"]),
+            "hardship": hardship,
+            "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
+            "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
+            "entry": o["soft"] * (h["info"] < 4),
+            "support": o["support"] & h["biz"],
+        }
+        X = np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=np.float64), (rows.size,))
+                             for name in FEATURE_NAMES]) if rows.size else np.zeros((0, len(FEATURE_NAMES)))
+        incomplete = int(h["info"][0]) < INCOMPLETE_INFO
+        return ids, X, feasible, incomplete
+
+    def score_offers(self, household: HouseholdRecord,
+                     offer_ids: Sequence[str] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Final scores (as :meth:`rank_offers` shows them) of one household against offers.
+
+        Returns ``(offer_ids, scores, feasible)``; infeasible pairs keep a score but must
+        not be proposed. Used by batch allocation, which needs every pair, not a top k.
+        """
+        ids, X, feasible, incomplete = self.pair_features(household, offer_ids)
+        raw = X @ self.feature_weights() + self.weights_.get("bias", DEFAULT_BIAS)
+        scores = 1.0 / (1.0 + np.exp(-raw))
+        if incomplete:
+            scores *= 0.5
+        return ids, np.round(scores, 6), feasible
+
+    def explain_pair(self, household: HouseholdRecord, offer_id: str, lang: str = "id") -> Match:
+        """One household-offer pair scored and explained exactly as :meth:`rank_offers` would."""
+        _, X, _, incomplete = self.pair_features(household, [offer_id])
+        store = self.offers_
+        i = store.row_of[offer_id]
+        full = self._norm(household_text(household))
+        heads = self._norm(household.skills + " . " + household.interests)
+        h_cols = self._household_cols(household, heads, full)
+        raw = float(X[0] @ self.feature_weights())
+        return self._explain(store.records[i], store.phrases[i], household, frozenset(full.split()), h_cols,
+                             store.cols, i, raw, float(X[0, FEATURE_NAMES.index("skill")]), incomplete, lang, {},
+                             self._training_feasible_lazy(h_cols))
 
     # ------------------------------------------------------------ internals
     def _check_fitted(self) -> None:
@@ -685,7 +884,7 @@ class MatchRanker(BaseEstimator):
             reasons.append(message("missing", lang, items=", ".join(skill_missing)))
         if training is not None:
             reasons.append(message("training", lang, title=training.title))
-        score = 1.0 / (1.0 + math.exp(-(raw - 2.0)))
+        score = 1.0 / (1.0 + math.exp(-(raw + self.weights_.get("bias", DEFAULT_BIAS))))
         if incomplete:
             # Missing data must not look like agreement: halve the score.
             score *= 0.5
@@ -829,6 +1028,16 @@ def _sparse_dot(indices: np.ndarray, values: np.ndarray, matrix_T: sp.csr_matrix
         return np.zeros(n, dtype=np.float32)
     postings = matrix_T[indices]
     return np.asarray(postings.T @ values).ravel()
+
+
+def _without(feasible: np.ndarray, row_of: dict[str, int], exclude: Iterable[str]) -> np.ndarray:
+    """``feasible`` with the rows of the ``exclude`` ids switched off (a copy when any is)."""
+    rows = [row_of[i] for i in exclude if i in row_of]
+    if not rows:
+        return feasible
+    feasible = np.array(feasible, dtype=bool)
+    feasible[rows] = False
+    return feasible
 
 
 def _popcount(bits: np.ndarray) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Households: KPM profiles, the caseload, import and export of household sheets."""

@@ -1,0 +1,1253 @@
+"""Importing household sheets: reading, header matching, row checks, the preview, and applying it.
+
+The pipeline is the same for the web upload and the CLI:
+
+1. :func:`read_table` reads an .xlsx or .csv file into a :class:`Table` (header row and data
+   rows with their sheet row numbers), refusing files that are too large, of another type,
+   empty or too long.
+2. :func:`analyse` checks every row against the rules and the database (NIK structure and
+   kecamatan, birth date, phone, desa resolved by name, duplicates inside the file and
+   against the database) and says what confirming would do to it.
+3. :func:`apply_import` re-runs the analysis against the database as it is then and writes
+   the valid rows in one transaction.
+
+Messages are codes (see :mod:`.messages`) until they are shown, so that the preview reads in
+the language of whoever looks at it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.datetime import from_excel
+from rapidfuzz import fuzz, process
+from sqlalchemy import insert, select, update
+
+from ..audit import record_audit
+from ..extensions import db
+from ..models import (
+    Household,
+    HouseholdEvent,
+    Reach,
+    Region,
+    RegionLevel,
+    Skill,
+    User,
+    WorkPreference,
+    household_skill,
+)
+from ..reference.regions import normalize_code
+from ..scoping import code_within
+from . import services
+from .messages import message
+from .nik import check_kk, check_nik
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+# A title, a subtitle, a blank line and a note can sit above the header row.
+HEADER_SCAN_ROWS = 15
+HEADER_FUZZY_CUTOFF = 85
+VALUE_FUZZY_CUTOFF = 85
+TEXT_LIMIT = 2000
+CHUNK = 500
+
+
+class ImportFileError(Exception):
+    """The file itself cannot be imported; ``code`` is a key of ``messages.FILE_MESSAGES``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self) -> str:
+        """The refusal in the current language."""
+        return message(self.code, **self.params)
+
+
+# Columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A template column: its key, its Indonesian header and the other names sheets give it."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("nik", "NIK", ("nik", "noktp", "nomorktp", "ktp", "nomorindukkependudukan", "nikktp"), True),
+    ColumnSpec(
+        "kk_number", "No KK", ("nokk", "kk", "nomorkk", "nomorkartukeluarga", "kartukeluarga", "nokartukeluarga")
+    ),
+    ColumnSpec(
+        "full_name", "Nama Lengkap",
+        ("namalengkap", "nama", "namakpm", "namapengurus", "namapenerima", "namapenerimamanfaat"), True,
+    ),
+    ColumnSpec(
+        "birth_date", "Tanggal Lahir", ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgllahirkpm"), True
+    ),
+    ColumnSpec(
+        "phone", "No HP",
+        ("nohp", "nohpwa", "hp", "nowa", "wa", "notelp", "notelepon", "telepon", "nomorhp", "hpwa", "whatsapp",
+         "nomorwa", "nomortelepon", "telp"),
+    ),
+    ColumnSpec("address", "Alamat", ("alamat", "alamatlengkap", "alamatrumah")),
+    ColumnSpec("desa", "Desa/Kelurahan", ("desakelurahan", "desa", "kelurahan", "desakel", "kel", "namadesa"), True),
+    ColumnSpec("kecamatan", "Kecamatan", ("kecamatan", "kec", "namakecamatan")),
+    ColumnSpec("kabupaten", "Kabupaten/Kota", ("kabupatenkota", "kabupaten", "kota", "kab", "kabkota")),
+    ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos")),
+    ColumnSpec("skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan")),
+    ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja")),
+    ColumnSpec("work_experience", "Pengalaman Kerja", ("pengalamankerja", "riwayatkerja", "pengalamanbekerja")),
+    ColumnSpec("business_experience", "Pengalaman Usaha", ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha")),
+    ColumnSpec("work_preference", "Preferensi Kerja", ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja")),
+    ColumnSpec("hours_per_week", "Jam per Minggu", ("jamperminggu", "jamminggu", "jam", "jamkerja", "jamseminggu")),
+    ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja")),
+    ColumnSpec("home_based_only", "Hanya dari Rumah", ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah")),
+    ColumnSpec("constraints", "Kendala", ("kendala", "hambatan")),
+    ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta")),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+TEMPLATE_HEADERS = tuple(column.header for column in COLUMNS)
+_ALIASES = {alias: column.key for column in COLUMNS for alias in column.aliases}
+_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: object) -> str:
+    """Lower case with every space and punctuation mark removed: ``No. HP/WA`` → ``nohpwa``."""
+    return _NON_ALNUM.sub("", str(text or "").casefold())
+
+
+def match_header(text: object) -> str | None:
+    """The column key a header names, or None: exact alias, then a long alias it starts with, then fuzzily."""
+    found = _match_header_scored(text)
+    return found[0] if found else None
+
+
+def _match_header_scored(text: object) -> tuple[str, int] | None:
+    """The key and how sure the match is (3 exact, 2 prefix, 1 fuzzy)."""
+    raw = str(text or "")
+    for candidate in (squash(_PARENTHESES.sub(" ", raw)), squash(raw)):
+        if not candidate:
+            continue
+        if candidate in _ALIASES:
+            return _ALIASES[candidate], 3
+        prefixed = [alias for alias in _ALIASES if len(alias) >= 5 and candidate.startswith(alias)]
+        if prefixed:
+            return _ALIASES[max(prefixed, key=len)], 2
+        if len(candidate) >= 4:
+            best = process.extractOne(candidate, list(_ALIASES), scorer=fuzz.ratio, score_cutoff=HEADER_FUZZY_CUTOFF)
+            if best is not None:
+                return _ALIASES[best[0]], 1
+    return None
+
+
+# Reading files -----------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A sheet as read: its header cells, the header's row number, and data rows by sheet row number."""
+
+    headers: list[str]
+    header_row: int
+    rows: list[tuple[int, list[Any]]]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable form, for keeping an upload between preview and confirmation."""
+        return {"headers": self.headers, "header_row": self.header_row, "rows": [[n, cells] for n, cells in self.rows]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Table:
+        """The inverse of :meth:`to_json`."""
+        return cls(list(data["headers"]), int(data["header_row"]), [(int(n), list(c)) for n, c in data["rows"]])
+
+    def column_map(self) -> dict[str, int]:
+        """Column key → index of the first header naming it."""
+        # An exact header wins over a fuzzy one for the same column, wherever it stands.
+        best: dict[str, tuple[int, int]] = {}
+        for index, header in enumerate(self.headers):
+            found = _match_header_scored(header)
+            if found is None:
+                continue
+            key, quality = found
+            if key not in best or quality > best[key][0]:
+                best[key] = (quality, index)
+        return {key: index for key, (_quality, index) in best.items()}
+
+
+def _cell(value: Any) -> Any:
+    """A cell as kept in a :class:`Table`: dates as ``yyyy-mm-dd`` text, whole floats as ints."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
+
+
+def _blank(cells: Iterable[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _iter_xlsx(content: bytes) -> Iterable[tuple[int, list[Any]]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError("unreadable") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        start = sheet.min_row or 1
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=start):
+            yield number, [_cell(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _iter_csv(content: bytes) -> Iterable[tuple[int, list[Any]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise ImportFileError("unreadable")
+    if "\x00" in text:
+        raise ImportFileError("unreadable")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+        yield number, [_cell(value) for value in record]
+
+
+def read_table(content: bytes, filename: str) -> Table:
+    """Read an uploaded file into a :class:`Table`, or raise :class:`ImportFileError`.
+
+    Refuses files over 10 MB, anything but .xlsx and .csv, sheets without a recognisable
+    header row in their first rows, without data rows, or with more than 50,000 rows.
+    """
+    if len(content) > MAX_BYTES:
+        raise ImportFileError("too_large")
+    extension = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
+    if extension == "xlsx":
+        if not content.startswith(b"PK"):
+            raise ImportFileError("unreadable")
+        rows = _iter_xlsx(content)
+    elif extension == "csv":
+        rows = _iter_csv(content)
+    else:
+        raise ImportFileError("bad_type")
+    header: tuple[int, list[Any]] | None = None
+    data: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if header is None:
+            if number > HEADER_SCAN_ROWS:
+                raise ImportFileError("no_header")
+            if _looks_like_header(cells):
+                header = (number, cells)
+            continue
+        if _blank(cells):
+            continue
+        data.append((number, cells))
+        if len(data) > MAX_ROWS:
+            raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
+    if header is None:
+        raise ImportFileError("no_header")
+    headers = ["" if cell is None else str(cell).strip() for cell in header[1]]
+    table = Table(headers, header[0], data)
+    missing = [COLUMN_BY_KEY[key].header for key in _required_keys() if key not in table.column_map()]
+    if missing:
+        raise ImportFileError("missing_columns", columns=", ".join(missing))
+    if not data:
+        raise ImportFileError("no_rows")
+    return table
+
+
+def _required_keys() -> list[str]:
+    return [column.key for column in COLUMNS if column.required]
+
+
+def _looks_like_header(cells: list[Any]) -> bool:
+    keys = {match_header(cell) for cell in cells if isinstance(cell, str) and cell.strip()}
+    keys.discard(None)
+    return len(keys) >= 3 and bool({"nik", "full_name"} & keys)
+
+
+# Cell values -----------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    """A cell's value breaks a rule; ``code`` is a key of :mod:`.messages`."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '’.,\-]+[^\W\d_]+)*\.?$")
+_FORMULA_TAIL = re.compile(r"[(|!]")
+_SPLIT_LIST = re.compile(r"[,;/\n]+|\s+dan\s+")
+_COUNT = re.compile(r"(\d+)")
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
+EMPTY_MARKERS = {"-", "--", "–", "n/a", "na", "tidak ada", "tdk ada", "belum ada", "kosong"}
+
+COMPONENT_ALIASES = {
+    "ibu_hamil": ("ibuhamil", "ibuhamilnifas", "bumil", "hamil", "nifas", "ibunifas", "ibuhamilmenyusui"),
+    "anak_usia_dini": ("anakusiadini", "usiadini", "aud", "apras", "balita", "anakbalita", "paud", "anakprasekolah"),
+    "anak_sd": ("anaksd", "sd", "mi", "anaksdmi", "sdmi"),
+    "anak_smp": ("anaksmp", "smp", "mts", "anaksmpmts", "smpmts"),
+    "anak_sma": ("anaksma", "sma", "smk", "ma", "anaksmasmk", "smasmk", "anaksmk"),
+    "lansia": ("lansia", "lanjutusia", "lansia60", "orangtua"),
+    "disabilitas_berat": ("disabilitasberat", "disabilitas", "difabel", "penyandangdisabilitas", "disabilitasberat1"),
+}
+PREFERENCE_ALIASES = {
+    WorkPreference.WAGE: ("kerjaupahan", "upahan", "bekerja", "kerja", "karyawan", "buruh", "pekerja", "wage",
+                          "wagework", "gajian", "bekerjadenganorang", "ikutorang"),
+    WorkPreference.OWN_BUSINESS: ("usahasendiri", "usaha", "wirausaha", "berusaha", "dagang", "berdagang",
+                                  "ownbusiness", "buka usaha"),
+    WorkPreference.ANY: ("keduanya", "duaduanya", "bebas", "apasaja", "any", "either", "semua", "terserah"),
+}
+RANGE_ALIASES = {
+    Reach.VILLAGE: ("desa", "desasendiri", "dalamdesa", "kelurahan", "sekitarrumah", "kampung"),
+    Reach.SUBDISTRICT: ("kecamatan", "kec", "dalamkecamatan", "antardesa"),
+    Reach.DISTRICT: ("kabupaten", "kab", "kabupatenkota", "kota", "dalamkabupaten", "antarkecamatan"),
+}
+CONSTRAINT_ALIASES = {
+    "childcare": ("childcare", "mengasuhanak", "mengasuh", "asuhanak", "pengasuhananak", "anakkecil", "anakbalita",
+                  "jagaanak", "menjagaanak", "mengurusanak", "urusanak"),
+    "no_transport": ("notransport", "tidakadakendaraan", "tanpakendaraan", "tidakpunyakendaraan", "transportasi",
+                     "kendaraan", "tidakadatransportasi", "tidakadaongkos", "tanpatransportasi"),
+    "disability": ("disability", "disabilitas", "difabel", "penyandangdisabilitas", "sakit"),
+    "no_smartphone": ("nosmartphone", "tidakpunyahp", "tidakpunyasmartphone", "tanpasmartphone", "tidakadahp",
+                      "tidakadasmartphone", "tanpahp", "hpjadul", "tidakpunyahandphone"),
+}
+YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ok", "✓", "✔", "v"}
+NO = {"tidak", "t", "no", "n", "0", "false", "tdk", "bukan", "gak", "nggak", "enggak"}
+
+# The words an export writes, which the importer reads back.
+EXPORT_COMPONENTS = {
+    "ibu_hamil": "Ibu hamil/nifas", "anak_usia_dini": "Anak usia dini", "anak_sd": "Anak SD",
+    "anak_smp": "Anak SMP", "anak_sma": "Anak SMA", "lansia": "Lansia", "disabilitas_berat": "Disabilitas berat",
+}
+EXPORT_PREFERENCE = {WorkPreference.WAGE: "kerja upahan", WorkPreference.OWN_BUSINESS: "usaha sendiri",
+                     WorkPreference.ANY: "keduanya"}
+EXPORT_RANGE = {Reach.VILLAGE: "desa", Reach.SUBDISTRICT: "kecamatan", Reach.DISTRICT: "kabupaten"}
+EXPORT_CONSTRAINTS = {"childcare": "mengasuh anak", "no_transport": "tidak ada kendaraan",
+                      "disability": "disabilitas", "no_smartphone": "tidak punya smartphone"}
+
+
+def _index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {squash(alias): code for code, words in aliases.items() for alias in words}
+
+
+_COMPONENT_INDEX = _index(COMPONENT_ALIASES)
+_PREFERENCE_INDEX = _index(PREFERENCE_ALIASES)
+_RANGE_INDEX = _index(RANGE_ALIASES)
+_CONSTRAINT_INDEX = _index(CONSTRAINT_ALIASES)
+
+
+def _lookup(text: str, index: dict[str, str]) -> str | None:
+    key = squash(text)
+    if not key:
+        return None
+    if key in index:
+        return index[key]
+    if len(key) >= 4:
+        best = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=VALUE_FUZZY_CUTOFF)
+        if best is not None:
+            return index[best[0]]
+    return None
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text, trimmed, with the apostrophe that keeps Excel from reading a formula removed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(str(value).split())
+    if text.startswith("'"):
+        text = text[1:].lstrip()
+    return text
+
+
+def is_formula(text: str) -> bool:
+    """Whether a cell holds a formula or a formula-injection attempt (``=…``, ``@…``, ``+cmd|…``)."""
+    if not text:
+        return False
+    if text[0] in "=@":
+        return True
+    return text[0] in "+-" and bool(_FORMULA_TAIL.search(text))
+
+
+def _free_text(value: Any, limit: int = TEXT_LIMIT) -> str:
+    text = cell_text(value)
+    if is_formula(text):
+        raise CellError("formula")
+    if text.casefold() in EMPTY_MARKERS:
+        return ""
+    if len(text) > limit:
+        raise CellError("too_long", max=limit)
+    return text
+
+
+def parse_name(value: Any) -> str:
+    """A woman's full name: letters with spaces, apostrophes, dots and dashes; ALL CAPS is title-cased."""
+    text = cell_text(value)
+    if is_formula(text):
+        raise CellError("formula")
+    if not text:
+        raise CellError("required")
+    if len(text) > 120:
+        raise CellError("too_long", max=120)
+    if not _NAME.match(text):
+        raise CellError("name.invalid")
+    # Registers often write names in capitals; a caseload reads better in title case.
+    return text.title() if text.isupper() else text
+
+
+def parse_date(value: Any) -> dt.date:
+    """A birth date from an Excel date, an Excel serial number, or dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 80_000:
+            result = from_excel(value)
+            return result.date() if isinstance(result, dt.datetime) else result
+        raise CellError("date.invalid")
+    text = cell_text(value)
+    if not text:
+        raise CellError("required")
+    text = text.split(" ")[0].split("T")[0]
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError("date.invalid")
+
+
+def check_birth_date(born: dt.date, today: dt.date | None = None) -> dt.date:
+    """Refuse birth dates in the future or more than 110 years ago."""
+    today = today or dt.date.today()
+    if born > today:
+        raise CellError("date.future")
+    if born.year < today.year - 110:
+        raise CellError("date.too_old")
+    return born
+
+
+def parse_phone(value: Any) -> str | None:
+    """An Indonesian phone number as +62…; a number cell that lost its leading 0 is repaired."""
+    from ..phones import InvalidPhone, normalize_phone
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        digits = str(int(value))
+        text = "0" + digits if digits.startswith("8") else digits
+    else:
+        text = cell_text(value)
+    if not text or text.casefold() in EMPTY_MARKERS:
+        return None
+    if text[0] in "=@":
+        raise CellError("formula")
+    try:
+        return normalize_phone(text)
+    except InvalidPhone as exc:
+        raise CellError("phone.invalid") from exc
+
+
+def parse_components(value: Any) -> dict[str, int]:
+    """PKH components with counts: ``Anak SD 2, Lansia`` → ``{"anak_sd": 2, "lansia": 1}``."""
+    text = _free_text(value)
+    counts: dict[str, int] = {}
+    for part in _SPLIT_LIST.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        found = _COUNT.search(part)
+        count = int(found.group(1)) if found else 1
+        words = _COUNT.sub(" ", part).replace("orang", " ").replace("(", " ").replace(")", " ")
+        words = re.sub(r"[:=x×]+\s*$|^\s*[:=x×]+", " ", words.strip())
+        code = _lookup(words, _COMPONENT_INDEX)
+        if code is None:
+            raise CellError("components.unknown", value=part)
+        counts[code] = counts.get(code, 0) + count
+    return counts
+
+
+def parse_choice(value: Any, index: dict[str, str], error: str) -> str | None:
+    """One of a column's codes from the words people write for it (None when empty)."""
+    text = _free_text(value, 100)
+    if not text:
+        return None
+    code = _lookup(text, index)
+    if code is None:
+        raise CellError(error)
+    return code
+
+
+def parse_yes_no(value: Any) -> bool | None:
+    """``ya``/``tidak`` and their variants (None when empty)."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).casefold()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO or text in EMPTY_MARKERS:
+        return False
+    raise CellError("yesno.unknown")
+
+
+def parse_hours(value: Any) -> int | None:
+    """Hours a week she can work: a whole number from 0 to 84 (None when empty)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = cell_text(value).casefold().replace("jam", "").strip()
+        if not text or text in EMPTY_MARKERS:
+            return None
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError as exc:
+            raise CellError("hours.invalid") from exc
+    if not number.is_integer() or not 0 <= number <= 84:
+        raise CellError("hours.invalid")
+    return int(number)
+
+
+def parse_constraints(value: Any) -> list[str]:
+    """Constraint codes from words: ``mengasuh anak; tidak ada kendaraan``."""
+    text = _free_text(value)
+    codes: list[str] = []
+    for part in _SPLIT_LIST.split(text):
+        if not part.strip() or part.strip().casefold() in EMPTY_MARKERS:
+            continue
+        code = _lookup(part, _CONSTRAINT_INDEX)
+        if code is None:
+            raise CellError("constraint.unknown", value=part.strip())
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def parse_assets(value: Any) -> list[str]:
+    """Assets as a list of lower-case words, in the order given, without repeats."""
+    text = _free_text(value)
+    assets: list[str] = []
+    for part in _SPLIT_LIST.split(text):
+        word = " ".join(part.casefold().split())
+        if word and word not in EMPTY_MARKERS and word not in assets:
+            assets.append(word[:60])
+    return assets
+
+
+# Regions and skills, cached for the whole file -----------------------------------------------
+
+
+class RegionLookup:
+    """Resolve the desa of each row from a code or from names, with the kecamatan and kabupaten as context.
+
+    Sheets repeat the same few dozen villages thousands of times, so results are cached.
+    """
+
+    def __init__(self, facilitator: User) -> None:
+        self.areas = facilitator.area_codes
+        self._cache: dict[tuple[str, str, str], tuple[str | None, str | None]] = {}
+        self._areas: dict[tuple[str, str, str | None], str | None] = {}
+        self._names_in: dict[str, dict[str, list[str]]] = {}
+
+    def resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
+        """``(desa code, None)`` or ``(None, error code)``."""
+        key = (squash(desa), squash(kecamatan), squash(kabupaten))
+        if key not in self._cache:
+            self._cache[key] = self._resolve(desa, kecamatan, kabupaten)
+        return self._cache[key]
+
+    def _resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
+        code = normalize_code(desa.replace(" ", "")) if any(ch.isdigit() for ch in desa) else None
+        if code is not None:
+            region = db.session.get(Region, code)
+            if region is None:
+                return None, "desa.unknown"
+            if region.level != RegionLevel.VILLAGE:
+                return None, "desa.not_village"
+        else:
+            code = self._by_name(desa, kecamatan, kabupaten)
+            if code is None:
+                return None, "desa.unknown"
+        if not code_within(code, self.areas):
+            return None, "desa.outside_area"
+        return code, None
+
+    def _area(self, text: str, level: str, within: str | None, context: list[str] | None) -> str | None:
+        """A kecamatan or kabupaten named in its column: a few dozen names repeated on every row."""
+        from ..reference.resolver import resolve_region
+
+        key = (squash(text), level, within)
+        if key not in self._areas:
+            found = resolve_region(text, level=level, within=within, context=context)
+            self._areas[key] = found.code if found else None
+        return self._areas[key]
+
+    def _exact(self, desa: str, scope: str) -> str | None:
+        """The one desa under ``scope`` whose name is exactly ``desa`` (ignoring case and spacing)."""
+        if scope not in self._names_in:
+            names: dict[str, list[str]] = {}
+            rows = db.session.execute(
+                select(Region.code, Region.name).where(
+                    Region.level == RegionLevel.VILLAGE, Region.code.startswith(scope + ".")
+                )
+            )
+            for code, name in rows:
+                names.setdefault(squash(name), []).append(code)
+            self._names_in[scope] = names
+        codes = self._names_in[scope].get(squash(desa), [])
+        return codes[0] if len(codes) == 1 else None
+
+    def _by_name(self, desa: str, kecamatan: str, kabupaten: str) -> str | None:
+        from ..reference.resolver import resolve_region
+
+        context = [part for part in (kecamatan, kabupaten) if part]
+        kabupaten_code = self._area(kabupaten, RegionLevel.DISTRICT, None, None) if kabupaten else None
+        scopes: list[str] = []
+        if kecamatan:
+            area_context = [kabupaten] if kabupaten else None
+            found = self._area(kecamatan, RegionLevel.SUBDISTRICT, kabupaten_code, area_context)
+            if found is not None:
+                scopes.append(found)
+        # Without a usable kecamatan (or no such desa in it), her own area is where her
+        # households live; then the kabupaten named.
+        scopes += [area for area in self.areas if area not in scopes]
+        if kabupaten_code and kabupaten_code not in scopes:
+            scopes.append(kabupaten_code)
+        # Most sheets spell most villages right: an exact name needs no fuzzy search.
+        for scope in scopes:
+            code = self._exact(desa, scope)
+            if code is not None:
+                return code
+        for scope in scopes:
+            match = resolve_region(desa, level=RegionLevel.VILLAGE, within=scope, context=context or None)
+            if match is not None:
+                return match.code
+        return None
+
+
+class SkillLookup:
+    """Canonical skill slugs suggested for a skills text, cached by text."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str]] = {}
+        self._known: set[str] | None = None
+
+    def slugs(self, text: str) -> list[str]:
+        """The slugs of the canonical skills resolved from ``text`` that exist in the database."""
+        if not text:
+            return []
+        key = " ".join(text.casefold().split())
+        if key not in self._cache:
+            from ..reference.skill_resolver import resolve_skills
+
+            if self._known is None:
+                self._known = set(db.session.scalars(select(Skill.slug)))
+            resolution = resolve_skills(text)
+            self._cache[key] = [s.slug for s in resolution.skills if s.slug in self._known]
+        return self._cache[key]
+
+
+# Analysis ----------------------------------------------------------------------------------
+
+# Fields a sheet can set, in the order the preview lists changes.
+PROFILE_KEYS = (
+    "full_name", "kk_number", "birth_date", "phone", "address", "desa_code", "components", "skills_text",
+    "interests", "work_experience", "business_experience", "work_preference", "hours_per_week", "travel_range",
+    "home_based_only", "constraints", "assets",
+)
+# Changes the preview shows only by name: the values are personal data.
+PERSONAL_KEYS = {"kk_number", "birth_date", "phone", "address"}
+
+
+@dataclass
+class Problem:
+    """A problem with one cell: the column as headed in the sheet, a message code and its parameters."""
+
+    column: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self) -> str:
+        """The problem in the current language."""
+        return message(self.code, **self.params)
+
+
+@dataclass
+class RowResult:
+    """What confirming would do with one row."""
+
+    row: int
+    status: str  # "new", "update", "skip" or "error"
+    name: str = ""
+    desa_code: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    skills: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    existing_id: int | None = None
+    changes: list[str] = field(default_factory=list)
+    duplicate_of_id: int | None = None
+    duplicate_of_row: int | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the row looks like another household with a different NIK."""
+        return self.status in ("new", "update") and (self.duplicate_of_id or self.duplicate_of_row) is not None
+
+
+@dataclass
+class Analysis:
+    """The preview of a whole sheet."""
+
+    rows: list[RowResult]
+    columns: dict[str, str]
+    ignored_headers: list[str]
+    header_row: int
+
+    def count(self, status: str) -> int:
+        """How many rows have ``status``."""
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The figures of the CLI's JSON summary (``errors`` is the number of rejected rows)."""
+        return {
+            "imported": self.count("new"),
+            "updated": self.count("update"),
+            "skipped": self.count("skip"),
+            "flagged": sum(1 for row in self.rows if row.flagged),
+            "errors": self.count("error"),
+        }
+
+    def errors(self) -> list[dict[str, Any]]:
+        """Every problem of the rejected rows as ``{"row", "column", "message"}``, in sheet order."""
+        return [
+            {"row": row.row, "column": problem.column, "message": problem.message()}
+            for row in self.rows
+            if row.status == "error"
+            for problem in row.problems
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable form, stored with the upload for the preview pages."""
+        return {
+            "columns": self.columns,
+            "ignored_headers": self.ignored_headers,
+            "header_row": self.header_row,
+            "rows": [_row_json(row) for row in self.rows],
+        }
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _row_json(row: RowResult) -> dict[str, Any]:
+    data = asdict(row)
+    data["values"] = {key: _json_value(value) for key, value in row.values.items()}
+    return data
+
+
+def row_from_json(data: dict[str, Any]) -> RowResult:
+    """The inverse of the stored row form (dates stay text: the preview only displays them)."""
+    problems = [Problem(**problem) for problem in data.get("problems", [])]
+    return RowResult(**{**data, "problems": problems})
+
+
+class _RowParser:
+    """Parse one row's cells into profile values and problems."""
+
+    def __init__(self, table: Table, facilitator: User) -> None:
+        self.columns = table.column_map()
+        self.headers = table.headers
+        self.regions = RegionLookup(facilitator)
+        self.skills = SkillLookup()
+        self.kecamatan = services.kecamatan_codes()
+
+    def header(self, key: str) -> str:
+        index = self.columns.get(key)
+        if index is None or not self.headers[index]:
+            return COLUMN_BY_KEY[key].header
+        return self.headers[index]
+
+    def cell(self, cells: list[Any], key: str) -> Any:
+        index = self.columns.get(key)
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def parse(self, number: int, cells: list[Any]) -> RowResult:
+        result = RowResult(row=number, status="new")
+        values: dict[str, Any] = {}
+
+        def attempt(key: str, parse: Callable[[Any], Any], column_key: str | None = None) -> Any:
+            column_key = column_key or key
+            try:
+                return parse(self.cell(cells, column_key))
+            except CellError as error:
+                result.problems.append(Problem(self.header(column_key), error.code, error.params))
+                return None
+
+        name = attempt("full_name", parse_name)
+        if name:
+            values["full_name"] = result.name = name
+        born = attempt("birth_date", lambda v: check_birth_date(parse_date(v)))
+        if born:
+            values["birth_date"] = born
+        nik_text = cell_text(self.cell(cells, "nik"))
+        if is_formula(nik_text):
+            result.problems.append(Problem(self.header("nik"), "formula"))
+        else:
+            check = check_nik(self.cell(cells, "nik"), kecamatan_codes=self.kecamatan, birth_date=born)
+            for error in check.errors:
+                result.problems.append(Problem(self.header("nik"), "nik." + error))
+            if check.digits:
+                values["nik"] = check.digits
+        kk_value = self.cell(cells, "kk_number")
+        if cell_text(kk_value) and cell_text(kk_value).casefold() not in EMPTY_MARKERS:
+            kk = check_kk(kk_value)
+            if kk.errors:
+                result.problems += [Problem(self.header("kk_number"), "kk." + e) for e in kk.errors]
+            else:
+                values["kk_number"] = kk.digits
+        phone = attempt("phone", parse_phone)
+        if phone:
+            values["phone"] = phone
+        address = attempt("address", lambda v: _free_text(v, 255))
+        if address:
+            values["address"] = address
+        desa_text = cell_text(self.cell(cells, "desa"))
+        if is_formula(desa_text):
+            result.problems.append(Problem(self.header("desa"), "formula"))
+        elif not desa_text:
+            result.problems.append(Problem(self.header("desa"), "required"))
+        else:
+            code, error = self.regions.resolve(
+                desa_text, cell_text(self.cell(cells, "kecamatan")), cell_text(self.cell(cells, "kabupaten"))
+            )
+            if error:
+                result.problems.append(Problem(self.header("desa"), error))
+            else:
+                values["desa_code"] = result.desa_code = code
+        for key in ("skills_text", "interests", "work_experience", "business_experience"):
+            text = attempt(key, _free_text)
+            if text:
+                values[key] = text
+        optional: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+            ("components", parse_components),
+            ("work_preference", lambda v: parse_choice(v, _PREFERENCE_INDEX, "preference.unknown")),
+            ("hours_per_week", parse_hours),
+            ("travel_range", lambda v: parse_choice(v, _RANGE_INDEX, "range.unknown")),
+            ("home_based_only", parse_yes_no),
+            ("constraints", parse_constraints),
+            ("assets", parse_assets),
+        )
+        for key, parse in optional:
+            value = attempt(key, parse)
+            if value not in (None, "", [], {}):
+                values[key] = value
+        result.values = values
+        if result.problems:
+            result.status = "error"
+        elif values.get("skills_text"):
+            result.skills = self.skills.slugs(values["skills_text"])
+        return result
+
+
+def analyse(table: Table, facilitator: User, *, update_existing: bool = True) -> Analysis:
+    """Check every row and decide what confirming would do with it (nothing is written)."""
+    parser = _RowParser(table, facilitator)
+    rows = [parser.parse(number, cells) for number, cells in table.rows]
+    nik_header = parser.header("nik")
+    _mark_repeats(rows, nik_header)
+    _compare_with_database(rows, facilitator, nik_header, update_existing)
+    _flag_likely_duplicates(rows)
+    mapping = parser.columns
+    columns = {key: table.headers[index] for key, index in mapping.items()}
+    used = set(mapping.values())
+    ignored = [header for index, header in enumerate(table.headers) if header and index not in used]
+    return Analysis(rows, columns, ignored, table.header_row)
+
+
+def _mark_repeats(rows: list[RowResult], nik_header: str) -> None:
+    first_row: dict[str, int] = {}
+    for row in rows:
+        nik = row.values.get("nik")
+        if not nik:
+            continue
+        if nik in first_row:
+            row.problems.append(Problem(nik_header, "nik.repeated", {"row": first_row[nik]}))
+            row.status = "error"
+        else:
+            first_row[nik] = row.row
+
+
+def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool) -> None:
+    candidates = {row.values["nik"]: row for row in rows if row.status != "error" and row.values.get("nik")}
+    niks = list(candidates)
+    existing: dict[str, Household] = {}
+    for start in range(0, len(niks), CHUNK):
+        chunk = niks[start : start + CHUNK]
+        for household in db.session.scalars(select(Household).where(Household.nik.in_(chunk))):
+            existing[household.nik] = household
+    if not existing:
+        return
+    linked = _linked_skills([household.id for household in existing.values()])
+    for nik, household in existing.items():
+        row = candidates[nik]
+        row.existing_id = household.id
+        if not services.can_edit(facilitator, household):
+            row.problems.append(Problem(nik_header, "nik.taken_elsewhere"))
+            row.status = "error"
+            continue
+        row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
+        row.status = "update" if update_existing and row.changes else "skip"
+
+
+def _linked_skills(household_ids: list[int]) -> dict[int, set[str]]:
+    linked: dict[int, set[str]] = {}
+    for start in range(0, len(household_ids), CHUNK):
+        chunk = household_ids[start : start + CHUNK]
+        rows = db.session.execute(
+            select(household_skill.c.household_id, Skill.slug)
+            .join(Skill, Skill.id == household_skill.c.skill_id)
+            .where(household_skill.c.household_id.in_(chunk))
+        )
+        for household_id, slug in rows:
+            linked.setdefault(household_id, set()).add(slug)
+    return linked
+
+
+def _changes(household: Household, values: dict[str, Any], linked: set[str], skills: list[str]) -> list[str]:
+    """Profile fields the row would change; empty cells keep what is stored."""
+    changed = []
+    for key in PROFILE_KEYS:
+        if key not in values:
+            continue
+        old = getattr(household, key)
+        new = values[key]
+        if key == "components":
+            old = {k: v for k, v in (old or {}).items() if v}
+        if old != new:
+            changed.append(key)
+    if set(skills) - linked:
+        changed.append("skills")
+    return changed
+
+
+def _flag_likely_duplicates(rows: list[RowResult]) -> None:
+    """Flag rows that look like an existing household or an earlier row: similar name, same birth date and desa."""
+    live = [row for row in rows if row.status in ("new", "update") and row.values.get("birth_date")]
+    keys = {(row.values["desa_code"], row.values["birth_date"]) for row in live}
+    desa_codes = sorted({desa for desa, _born in keys})
+    known: dict[tuple[str, dt.date], list[tuple[int, str, str]]] = {}
+    for start in range(0, len(desa_codes), CHUNK):
+        chunk = desa_codes[start : start + CHUNK]
+        found = db.session.execute(
+            select(Household.id, Household.nik, Household.full_name, Household.desa_code, Household.birth_date).where(
+                Household.desa_code.in_(chunk), Household.birth_date.is_not(None)
+            )
+        )
+        for household_id, nik, name, desa, born in found:
+            if (desa, born) in keys:
+                known.setdefault((desa, born), []).append((household_id, nik, name))
+    earlier: dict[tuple[str, dt.date], list[RowResult]] = {}
+    for row in live:
+        key = (row.values["desa_code"], row.values["birth_date"])
+        nik = row.values["nik"]
+        for household_id, other_nik, other_name in known.get(key, []):
+            if other_nik != nik and services.names_alike(row.values["full_name"], other_name):
+                row.duplicate_of_id = household_id
+                break
+        else:
+            name = row.values["full_name"]
+            for other in earlier.get(key, []):
+                if other.values["nik"] != nik and services.names_alike(name, other.values["full_name"]):
+                    row.duplicate_of_row = other.row
+                    break
+        earlier.setdefault(key, []).append(row)
+
+
+# Applying ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an applied (or dry-run) import did."""
+
+    counts: dict[str, int]
+    errors: list[dict[str, Any]]
+    analysis: Analysis
+
+    def summary(self) -> dict[str, Any]:
+        """The CLI's JSON summary."""
+        return {
+            "imported": self.counts["imported"],
+            "updated": self.counts["updated"],
+            "skipped": self.counts["skipped"],
+            "flagged": self.counts["flagged"],
+            "errors": self.errors,
+        }
+
+
+def apply_import(
+    facilitator: User,
+    table: Table,
+    *,
+    update_existing: bool = True,
+    dry_run: bool = False,
+    commit: bool = True,
+    batch_id: int | None = None,
+) -> ImportResult:
+    """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
+
+    New rows become households owned by ``facilitator`` with their suggested skills linked
+    (she saw them in the preview); rows of her existing households update the fields that
+    have a value; everything else is left alone. ``dry_run`` writes nothing.
+    """
+    analysis = analyse(table, facilitator, update_existing=update_existing)
+    result = ImportResult(analysis.counts, analysis.errors(), analysis)
+    if dry_run:
+        return result
+    try:
+        _write(facilitator, analysis)
+        record_audit(
+            facilitator, "household.import", "household_import", batch_id,
+            imported=result.counts["imported"], updated=result.counts["updated"],
+            skipped=result.counts["skipped"], flagged=result.counts["flagged"], rejected=result.counts["errors"],
+        )
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _write(facilitator: User, analysis: Analysis) -> None:
+    skill_ids = dict(db.session.execute(select(Skill.slug, Skill.id)).all())
+    new_rows = [row for row in analysis.rows if row.status == "new"]
+    updates = [row for row in analysis.rows if row.status == "update"]
+    ids_by_row: dict[int, int] = {}
+    if new_rows:
+        params = []
+        for row in new_rows:
+            data = services.HouseholdData(**row.values)
+            columns = data.as_columns()
+            columns.update(facilitator_id=facilitator.id, likely_duplicate_of_id=row.duplicate_of_id)
+            params.append(columns)
+        # A plain executemany (no RETURNING) is what PostgreSQL drivers do fastest; the new ids
+        # are then read back by NIK, which is unique.
+        db.session.execute(insert(Household.__table__), params)
+        id_by_nik: dict[str, int] = {}
+        niks = [row.values["nik"] for row in new_rows]
+        for start in range(0, len(niks), CHUNK):
+            chunk = niks[start : start + CHUNK]
+            found = db.session.execute(select(Household.nik, Household.id).where(Household.nik.in_(chunk)))
+            id_by_nik.update({nik: household_id for nik, household_id in found})
+        for row in new_rows:
+            ids_by_row[row.row] = id_by_nik[row.values["nik"]]
+        later = [
+            {"id": ids_by_row[row.row], "likely_duplicate_of_id": ids_by_row.get(row.duplicate_of_row)}
+            for row in new_rows
+            if row.duplicate_of_row is not None and row.duplicate_of_row in ids_by_row
+        ]
+        if later:
+            db.session.execute(update(Household), later)
+    if updates:
+        params = []
+        for row in updates:
+            values = {key: row.values[key] for key in PROFILE_KEYS if key in row.values and key in row.changes}
+            values["id"] = row.existing_id
+            if row.duplicate_of_id is not None or row.duplicate_of_row in ids_by_row:
+                values["likely_duplicate_of_id"] = row.duplicate_of_id or ids_by_row.get(row.duplicate_of_row)
+            params.append(values)
+        # Bulk UPDATE by primary key needs the same keys in every parameter set.
+        for group in _group_by_keys(params):
+            db.session.execute(update(Household), group)
+    linked = _linked_skills([row.existing_id for row in updates if row.existing_id])
+    links = []
+    for row in new_rows:
+        links += [{"household_id": ids_by_row[row.row], "skill_id": skill_ids[s]} for s in row.skills if s in skill_ids]
+    for row in updates:
+        have = linked.get(row.existing_id or 0, set())
+        links += [
+            {"household_id": row.existing_id, "skill_id": skill_ids[s]}
+            for s in row.skills
+            if s in skill_ids and s not in have
+        ]
+    if links:
+        db.session.execute(insert(household_skill), links)
+    events = [{"household_id": ids_by_row[row.row], "actor_id": facilitator.id, "action": "imported",
+               "fields": []} for row in new_rows]
+    events += [{"household_id": row.existing_id, "actor_id": facilitator.id, "action": "import_updated",
+                "fields": row.changes} for row in updates]
+    if events:
+        db.session.execute(insert(HouseholdEvent.__table__), events)
+
+
+def _group_by_keys(params: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for values in params:
+        groups.setdefault(tuple(sorted(values)), []).append(values)
+    return list(groups.values())
+
+
+# Workbooks ---------------------------------------------------------------------------------
+
+
+def neutralise(value: Any) -> Any:
+    """Make a cell safe to open in a spreadsheet: text starting with =, +, - or @ gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def template_workbook() -> bytes:
+    """The empty import template with its Indonesian headers and one example row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "KPM"
+    sheet.append(list(TEMPLATE_HEADERS))
+    example = {
+        "NIK": "3201164502900001", "No KK": "3201160101150007", "Nama Lengkap": "Siti Aminah",
+        "Tanggal Lahir": "05/02/1990", "No HP": "0812-3456-7890", "Alamat": "Kp. Cibeber RT 02/RW 03",
+        "Desa/Kelurahan": "Sukamaju", "Kecamatan": "Cibungbulang", "Kabupaten/Kota": "Kab. Bogor",
+        "Komponen PKH": "Anak SD 2, Lansia 1", "Keterampilan": "menjahit, bikin kue",
+        "Minat": "usaha kue kering", "Pengalaman Kerja": "buruh konveksi 2 tahun",
+        "Pengalaman Usaha": "jualan gorengan", "Preferensi Kerja": "usaha sendiri", "Jam per Minggu": 20,
+        "Jangkauan": "kecamatan", "Hanya dari Rumah": "tidak", "Kendala": "mengasuh anak",
+        "Aset": "mesin jahit, kompor gas",
+    }
+    sheet.append([neutralise(example[header]) for header in TEMPLATE_HEADERS])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = max(12, len(str(column[0].value)) + 4)
+    # NIK, No KK and phone as text, so that Excel keeps all 16 digits and the leading zero.
+    for letter in ("A", "B", "E"):
+        for cell in sheet[letter]:
+            cell.number_format = "@"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rejected_workbook(table: Table, analysis: Analysis, error_header: str) -> bytes:
+    """The rejected rows as they were in the sheet, with a column saying what to fix."""
+    problems = {row.row: row.problems for row in analysis.rows if row.status == "error"}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("KPM")
+    width = len(table.headers)
+    sheet.append([neutralise(header) for header in table.headers] + [error_header])
+    for number, cells in table.rows:
+        if number not in problems:
+            continue
+        padded = (list(cells) + [None] * width)[:width]
+        text = "; ".join(f"{problem.column}: {problem.message()}" for problem in problems[number])
+        sheet.append([neutralise(cell) for cell in padded] + [text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Uploads kept between the preview and the confirmation ---------------------------------------
+
+UPLOAD_LIFETIME = dt.timedelta(hours=24)
+
+
+def purge_expired_imports(now: dt.datetime | None = None) -> int:
+    """Delete uploads past their expiry (they hold personal data); the caller commits."""
+    from sqlalchemy import delete
+
+    from ..models import HouseholdImport, utcnow
+
+    result = db.session.execute(delete(HouseholdImport).where(HouseholdImport.expires_at < (now or utcnow())))
+    return int(result.rowcount or 0)
+
+
+def create_import(facilitator: User, content: bytes, filename: str, *, update_existing: bool = True) -> Any:
+    """Read and analyse an upload and keep it for the preview; commit. Raises :class:`ImportFileError`."""
+    from ..models import HouseholdImport, utcnow
+
+    table = read_table(content, filename)
+    analysis = analyse(table, facilitator, update_existing=update_existing)
+    purge_expired_imports()
+    batch = HouseholdImport(
+        facilitator_id=facilitator.id,
+        filename=filename[-255:],
+        update_existing=update_existing,
+        table=table.to_json(),
+        preview=analysis.to_json(),
+        expires_at=utcnow() + UPLOAD_LIFETIME,
+    )
+    db.session.add(batch)
+    db.session.commit()
+    return batch
+
+
+def get_import(facilitator: User, batch_id: int) -> Any:
+    """The facilitator's own unexpired upload, or None."""
+    from ..models import HouseholdImport, utcnow
+
+    batch = db.session.get(HouseholdImport, batch_id)
+    if batch is None or batch.facilitator_id != facilitator.id or batch.expires_at < utcnow():
+        return None
+    return batch
+
+
+def confirm_import(facilitator: User, batch: Any) -> ImportResult:
+    """Apply an upload (once) in one transaction and keep its counts for the result page."""
+    from ..models import utcnow
+
+    if batch.applied_at is not None:
+        raise ImportFileError("already_applied")
+    result = apply_import(
+        facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
+        batch_id=batch.id,
+    )
+    batch.applied_at = utcnow()
+    batch.result = {key: value for key, value in result.counts.items()}
+    # Keep only what the rejected-rows download needs: the accepted rows' personal data goes.
+    rejected = {row.row for row in result.analysis.rows if row.status == "error"}
+    table = Table.from_json(batch.table)
+    table.rows = [(number, cells) for number, cells in table.rows if number in rejected]
+    batch.table = table.to_json()
+    batch.preview = {**result.analysis.to_json(), "rows": [_row_json(r) for r in result.analysis.rows
+                                                           if r.status == "error"]}
+    db.session.commit()
+    return result

@@ -1,0 +1,424 @@
+"""Pages of the households domain: the caseload, the profile form and page, import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.decorators import roles_required
+from ..i18n import current_language
+from ..labels import choices, label
+from ..models import Household, Role
+from ..phones import mask_phone
+from ..reference.regions import region_path
+from . import importer, services
+from .exporter import export_caseload
+from .forms import ConfirmForm, FilterForm, HouseholdForm, ImportForm
+from .messages import message
+from .nik import mask_nik
+
+bp = Blueprint("households", __name__, url_prefix="/households")
+
+VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_PER_PAGE = 50
+PREVIEW_TABS = ("error", "new", "update", "skip", "all")
+
+
+def _household_or_404(household_id: int) -> Household:
+    household = services.get_visible_household(current_user, household_id)
+    if household is None:
+        abort(404)
+    return household
+
+
+def _filter_form() -> FilterForm:
+    form = FilterForm(request.args)
+    form.desa.choices = [("", _("All villages"))] + [
+        (group, options) for group, options in services.desa_filter_choices(current_user).items()
+    ]
+    form.status.choices = [("", _("Any status")), *choices("household_status")]
+    form.skill_category.choices = [("", _("Any skill"))] + [
+        (category, _category_label(category)) for category in services.skill_categories()
+    ]
+    form.work_preference.choices = [("", _("Any preference")), *choices("work_preference")]
+    return form
+
+
+def _category_label(slug: str) -> str:
+    from ..reference.skills import vocabulary
+
+    category = vocabulary().category(slug)
+    return category.label(current_language()) if category else slug
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index():
+    """The caseload: her households (the district's for a coordinator), filtered and searched."""
+    form = _filter_form()
+    filters = form.filters()
+    page = services.caseload(current_user, filters, _page_arg(), current_app.config["PER_PAGE"])
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik
+    )
+
+
+@bp.route("/export.xlsx")
+@roles_required(*VIEWERS)
+def export():
+    """The filtered caseload as .xlsx (audited)."""
+    content, _count = export_caseload(current_user, _filter_form().filters())
+    name = f"kpm-{dt.date.today():%Y%m%d}.xlsx"
+    return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _bytes_io(content: bytes):
+    import io
+
+    return io.BytesIO(content)
+
+
+def _prepare_form(form: HouseholdForm, keep: list[str]) -> None:
+    """Attach the facilitator (for the desa check) and the recognised-skills checkboxes."""
+    form.facilitator = current_user
+    options = services.skill_options(form.skills_text.data or "", keep, current_language())
+    form.skill_options = options
+    form.skills.choices = [(option.slug, option.label) for option in options]
+
+
+def _apply_error(form: HouseholdForm, error: services.HouseholdError) -> None:
+    target = getattr(form, error.field or "", None)
+    text = message(error.code)
+    if target is not None:
+        target.errors = list(target.errors) + [text]
+    else:
+        form.form_errors.append(text)
+
+
+def _suggesting(form: HouseholdForm) -> bool:
+    """The "Suggest skills" button re-shows the form with her words' skills ticked, saving nothing."""
+    if not form.suggest.data:
+        return False
+    ticked = set(form.skills.data or [])
+    ticked.update(option.slug for option in form.skill_options)
+    form.skills.data = sorted(ticked)
+    return True
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.FACILITATOR)
+def new():
+    """Register a household in her caseload."""
+    form = HouseholdForm()
+    _prepare_form(form, request.form.getlist("skills"))
+    if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
+        try:
+            household = services.create_household(current_user, form.to_data(form.resolved_desa_code), form.skills.data)
+        except services.HouseholdError as error:
+            _apply_error(form, error)
+        else:
+            _flash_saved(household, created=True)
+            return redirect(url_for("households.detail", household_id=household.id))
+    return render_template("households/form.html", form=form, household=None, picker_within=_picker_within())
+
+
+@bp.route("/<int:household_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.FACILITATOR)
+def edit(household_id: int):
+    """Edit a profile of her own caseload."""
+    household = _household_or_404(household_id)
+    if not services.can_edit(current_user, household):
+        abort(403)
+    if request.method == "GET":
+        form = HouseholdForm(obj=household)
+        _fill_from_household(form, household)
+        _prepare_form(form, [skill.slug for skill in household.skills])
+    else:
+        form = HouseholdForm()
+        _prepare_form(form, request.form.getlist("skills"))
+    if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
+        try:
+            changed = services.update_household(
+                current_user, household, form.to_data(form.resolved_desa_code), form.skills.data
+            )
+        except services.HouseholdError as error:
+            _apply_error(form, error)
+        else:
+            if changed:
+                _flash_saved(household, created=False)
+            else:
+                flash(_("Nothing changed."), "info")
+            return redirect(url_for("households.detail", household_id=household.id))
+    return render_template(
+        "households/form.html", form=form, household=household, picker_within=_picker_within()
+    )
+
+
+def _picker_within() -> str | None:
+    """Where the desa picker searches: her one area, or the kabupaten of her areas."""
+    codes = current_user.area_codes
+    if len(codes) == 1:
+        return codes[0]
+    districts = {code[:5] for code in codes}
+    return districts.pop() if len(districts) == 1 else None
+
+
+def _fill_from_household(form: HouseholdForm, household: Household) -> None:
+    """Put the stored profile into the fields that do not map one-to-one to columns."""
+    for key in services.COMPONENT_KEYS:
+        getattr(form.components, key).data = (household.components or {}).get(key, 0)
+    form.desa.data = household.desa.name if household.desa else ""
+    form.desa_code.data = household.desa_code
+    common = {code for code, _label in choices("asset")}
+    form.assets.data = [asset for asset in household.assets or [] if asset in common]
+    form.other_assets.data = ", ".join(asset for asset in household.assets or [] if asset not in common)
+    form.income_bracket.data = household.income_bracket or ""
+    form.graduation_type.data = household.graduation_type or ""
+    form.skills.data = [skill.slug for skill in household.skills]
+
+
+def _flash_saved(household: Household, *, created: bool) -> None:
+    if created:
+        flash(_("The profile of %(name)s is saved.", name=household.full_name), "success")
+    else:
+        flash(_("The changes to %(name)s are saved.", name=household.full_name), "success")
+    if household.likely_duplicate_of_id:
+        flash(_("Another household has a similar name, the same birth date and desa: check it is not the same woman."),
+              "warning")
+
+
+@bp.route("/<int:household_id>")
+@roles_required(*VIEWERS)
+def detail(household_id: int):
+    """Her profile, matches and history; the full NIK is shown (and audited) to the owner and the coordinator."""
+    household = _household_or_404(household_id)
+    identity = services.can_see_identity(current_user, household)
+    if identity:
+        services.record_identity_shown(current_user, household)
+    duplicate = None
+    if household.likely_duplicate_of_id:
+        duplicate = services.get_visible_household(current_user, household.likely_duplicate_of_id)
+    return render_template(
+        "households/detail.html",
+        household=household,
+        identity=identity,
+        can_edit=services.can_edit(current_user, household),
+        duplicate=duplicate,
+        suggestions=services.unconfirmed_suggestions(household),
+        history=services.history(household),
+        confirm_form=ConfirmForm(),
+        mask_nik=mask_nik,
+        mask_phone=mask_phone,
+        desa_path=region_path(household.desa) if household.desa else household.desa_code,
+        component_keys=services.COMPONENT_KEYS,
+    )
+
+
+@bp.route("/<int:household_id>/not-duplicate", methods=["POST"])
+@roles_required(Role.FACILITATOR)
+def not_duplicate(household_id: int):
+    """Clear the likely-duplicate flag after checking."""
+    household = _household_or_404(household_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.clear_duplicate_flag(current_user, household)
+    except services.HouseholdError:
+        abort(403)
+    flash(_("Marked as a different woman."), "success")
+    return redirect(url_for("households.detail", household_id=household.id))
+
+
+# Import -----------------------------------------------------------------------------------
+
+
+@bp.route("/import/template.xlsx")
+@roles_required(Role.FACILITATOR)
+def import_template():
+    """The empty import template."""
+    return send_file(
+        _bytes_io(importer.template_workbook()), mimetype=XLSX, as_attachment=True,
+        download_name="template-kpm.xlsx",
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(Role.FACILITATOR)
+def import_upload():
+    """Upload a sheet; it is checked and shown before anything is written."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        # Reading one byte past the limit tells "too large" without holding more in memory.
+        content = upload.read(importer.MAX_BYTES + 1)
+        try:
+            batch = importer.create_import(
+                current_user, content, upload.filename or "", update_existing=form.update_existing.data == "update"
+            )
+        except importer.ImportFileError as error:
+            form.file.errors = list(form.file.errors) + [error.message()]
+        else:
+            return redirect(url_for("households.import_preview", batch_id=batch.id))
+    return render_template("households/import.html", form=form)
+
+
+def _batch_or_404(batch_id: int):
+    batch = importer.get_import(current_user, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route("/import/<int:batch_id>")
+@roles_required(Role.FACILITATOR)
+def import_preview(batch_id: int):
+    """Every row with its problems or what it will change, problems first, as cards."""
+    batch = _batch_or_404(batch_id)
+    rows = [importer.row_from_json(row) for row in batch.preview.get("rows", [])]
+    counts = {status: sum(1 for row in rows if row.status == status) for status in PREVIEW_TABS[:-1]}
+    counts["all"] = len(rows)
+    counts["flagged"] = sum(1 for row in rows if row.flagged)
+    default = "error" if counts["error"] else "all"
+    show = request.args.get("show", default)
+    if show not in PREVIEW_TABS:
+        show = default
+    shown = rows if show == "all" else [row for row in rows if row.status == show]
+    page = _page_arg()
+    pages = max(1, math.ceil(len(shown) / PREVIEW_PER_PAGE))
+    page = min(page, pages)
+    return render_template(
+        "households/import_preview.html",
+        batch=batch,
+        counts=counts,
+        show=show,
+        tabs=PREVIEW_TABS,
+        rows=shown[(page - 1) * PREVIEW_PER_PAGE : page * PREVIEW_PER_PAGE],
+        page=page,
+        pages=pages,
+        columns=batch.preview.get("columns", {}),
+        ignored=batch.preview.get("ignored_headers", []),
+        desa_names=_desa_names(rows),
+        change_text=_change_text,
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _desa_names(rows: list[importer.RowResult]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Region
+
+    codes = {row.desa_code for row in rows if row.desa_code}
+    if not codes:
+        return {}
+    return dict(db.session.execute(select(Region.code, Region.name).where(Region.code.in_(codes))).all())
+
+
+FIELD_LABELS = {
+    "full_name": _l("Full name"), "kk_number": _l("No. KK (family card)"), "birth_date": _l("Birth date"),
+    "phone": _l("Phone / WhatsApp"), "address": _l("Address"), "desa_code": _l("Desa/kelurahan"),
+    "components": _l("PKH components"), "skills_text": _l("Skills"), "interests": _l("Interests"),
+    "work_experience": _l("Work experience"), "business_experience": _l("Business experience"),
+    "work_preference": _l("Preferred work"), "hours_per_week": _l("Hours per week she can work"),
+    "travel_range": _l("How far she can travel"), "home_based_only": _l("Home-based work only"),
+    "constraints": _l("Constraints"), "assets": _l("Assets"), "skills": _l("Skills recognised"),
+}
+
+
+@bp.app_template_filter("field_label")
+def _field_label(key: str) -> str:
+    """The translated label of a profile field (the same words as on the form)."""
+    return str(FIELD_LABELS.get(key, key))
+
+
+def _change_text(row: importer.RowResult, key: str) -> str | None:
+    """The new value of a changed field as the preview shows it (None for personal data and the desa)."""
+    if key in importer.PERSONAL_KEYS or key not in row.values or key == "desa_code":
+        return None
+    value = row.values[key]
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict):
+        return ", ".join(f"{label('pkh_component', code)} {count}" for code, count in value.items())
+    if isinstance(value, list):
+        groups = {"constraints": "constraint", "assets": "asset"}
+        return ", ".join(label(groups.get(key, ""), item) for item in value)
+    if key in ("work_preference", "travel_range"):
+        return label(key, value)
+    return str(value)
+
+
+@bp.app_template_filter("skill_name")
+def _skill_name(slug: str) -> str:
+    """A canonical skill's name in the current language, from its slug."""
+    skill = _skill_names().get(slug)
+    if skill is None:
+        return slug
+    return skill[1] if current_language() == "en" else skill[0]
+
+
+def _skill_names() -> dict[str, tuple[str, str]]:
+    from flask import g
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Skill
+
+    if "skill_names" not in g:
+        g.skill_names = {slug: (name_id, name_en) for slug, name_id, name_en in
+                         db.session.execute(select(Skill.slug, Skill.name_id, Skill.name_en))}
+    return g.skill_names
+
+
+@bp.route("/import/<int:batch_id>/confirm", methods=["POST"])
+@roles_required(Role.FACILITATOR)
+def import_confirm(batch_id: int):
+    """Import the valid rows in one transaction."""
+    batch = _batch_or_404(batch_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        result = importer.confirm_import(current_user, batch)
+    except importer.ImportFileError as error:
+        flash(error.message(), "warning")
+        return redirect(url_for("households.import_preview", batch_id=batch.id))
+    counts = result.counts
+    flash(
+        _(
+            "Import done: %(imported)d added, %(updated)d updated, %(skipped)d skipped, %(errors)d rejected.",
+            imported=counts["imported"], updated=counts["updated"], skipped=counts["skipped"],
+            errors=counts["errors"],
+        ),
+        "success",
+    )
+    if counts["flagged"]:
+        flash(_("%(count)d households look like another one with a different NIK: check them in the caseload.",
+                count=counts["flagged"]), "warning")
+    return redirect(url_for("households.import_preview", batch_id=batch.id))
+
+
+@bp.route("/import/<int:batch_id>/rejected.xlsx")
+@roles_required(Role.FACILITATOR)
+def import_rejected(batch_id: int):
+    """The rejected rows with an error column, to fix and upload again."""
+    batch = _batch_or_404(batch_id)
+    table = importer.Table.from_json(batch.table)
+    rows = [importer.row_from_json(row) for row in batch.preview.get("rows", [])]
+    analysis = importer.Analysis(rows, batch.preview.get("columns", {}), [], table.header_row)
+    content = importer.rejected_workbook(table, analysis, _("Errors"))
+    return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name="kpm-ditolak.xlsx")

@@ -1,0 +1,1 @@
+"""Partners: local businesses and village offices, their profiles, members and offers."""

@@ -1,0 +1,256 @@
+"""Turn what a woman says she can do into canonical skills, keeping whatever matches none.
+
+``"bisa ngejahit, bikin kue basah, jualan di WA"`` becomes *Menjahit pakaian*, *Membuat kue
+basah* and *Jualan online*: every run of words is looked up among the vocabulary's terms
+(synonyms, Indonesian names, slugs; :mod:`matchmaker.reference.skills`), longest first, and
+words that match no term exactly get one more chance with rapidfuzz, which forgives a typo or
+two (``ngejait``, ``menjaiht``). A phrase that matches nothing is returned as free text so
+that the facilitator can keep it: nothing she wrote is silently dropped.
+
+Pure over the vocabulary file (no database); the ``skill`` table has the same slugs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .skills import Vocabulary, vocabulary
+
+MAX_NGRAM = 7
+MAX_LIMIT = 50
+# Filler around skills: never matched fuzzily, never kept as free text on their own.
+STOPWORDS = frozenset(
+    """
+    saya aku sy gw gue ibu bu mama emak dia beliau kami kita
+    bisa dapat sanggup mampu pandai pintar pinter jago mahir terampil lancar
+    suka senang hobi hobby pernah sering biasa biasanya kadang kadang2 mau ingin pengen pingin ingin
+    dan atau serta sama juga lalu terus trus plus dengan dgn dg pakai pake
+    di ke dari yang yg untuk utk buat bikin membuat bkin nyieun
+    sedikit dikit banyak sendiri lumayan cukup agak sangat banget bgt sekali
+    lagi sudah udah sdh masih belum blm tapi tp cuma hanya aja saja
+    ada punya sebagai jadi waktu dulu sekarang skrg rumah dirumah kerja bekerja
+    """.split()
+)
+_CONJUNCTIONS = frozenset({"dan", "atau", "serta", "sama", "plus", "juga", "terus", "trus", "lalu"})
+_SEGMENT = re.compile(r"[^,;.\n\r!?|]+")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_COLLOQUIAL_PREFIXES = ("nge", "ng", "meng", "mem", "men", "me", "di")
+
+
+@dataclass(frozen=True)
+class SkillSuggestion:
+    """A canonical skill found in free text, with the words it came from (``phrase``) and a 0–100 score."""
+
+    slug: str
+    name_id: str
+    name_en: str
+    category: str
+    score: float
+    phrase: str
+
+    def label(self, locale: str) -> str:
+        """The skill's name in ``locale`` (Indonesian unless English is asked for)."""
+        return self.name_en if locale == "en" else self.name_id
+
+
+@dataclass(frozen=True)
+class SkillResolution:
+    """The skills found in a text and the phrases that matched none (kept as free text)."""
+
+    skills: list[SkillSuggestion]
+    unmatched: list[str]
+
+
+def fold_word(word: str) -> str:
+    """Lower-case ASCII, accents dropped; ``2`` reduplication (``kue2``) and stretched letters (``jaiiit``) undone."""
+    word = unicodedata.normalize("NFKD", word)
+    word = "".join(char for char in word if not unicodedata.combining(char)).casefold()
+    word = re.sub(r"([a-z])\1{2,}", r"\1", word)
+    if len(word) > 2 and word.endswith("2") and word[:-1].isalpha():
+        word = word[:-1]
+    return word
+
+
+def fold_phrase(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as compared with terms (hyphens and slashes split words)."""
+    return tuple(fold_word(word) for match in _WORD.finditer(text) for word in match.group(0).split("-") if word)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The vocabulary prepared for look-ups."""
+
+    by_words: dict[tuple[str, ...], str]
+    strings: list[str]
+    slugs: list[str]
+    search_strings: list[str]
+    search_slugs: list[str]
+
+
+@lru_cache(maxsize=4)
+def _terms(vocab: Vocabulary) -> _Terms:
+    """Every term of ``vocab`` as a word tuple and as a string, with its skill."""
+    by_words: dict[tuple[str, ...], str] = {}
+    for term, slug in vocab.term_index().items():
+        by_words.setdefault(fold_phrase(term), slug)
+    by_words.pop((), None)
+    strings = [" ".join(words) for words in by_words]
+    slugs = list(by_words.values())
+    # Search also knows the English names, for users who switched the interface to English.
+    search = dict(zip(strings, slugs, strict=True))
+    for skill in vocab.skills:
+        search.setdefault(" ".join(fold_phrase(skill.name_en)), skill.slug)
+    return _Terms(by_words, strings, slugs, list(search), list(search.values()))
+
+
+def _suggestion(vocab: Vocabulary, slug: str, score: float, phrase: str) -> SkillSuggestion:
+    skill = next(entry for entry in vocab.skills if entry.slug == slug)
+    return SkillSuggestion(
+        slug=skill.slug, name_id=skill.name_id, name_en=skill.name_en, category=skill.category,
+        score=round(score, 1), phrase=phrase,
+    )
+
+
+def _max_typos(length: int) -> int:
+    """How many slips a term of ``length`` letters may carry and still be recognised."""
+    if length < 5:
+        return 0  # "baca" is one letter from "bata": short words are too close to each other
+    return 1 if length < 8 else 2
+
+
+def _fuzzy_term(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
+    """The term ``words`` is a slip of, as ``(slug, score)``, if it is close enough to exactly one."""
+    text = " ".join(words)
+    allowed = _max_typos(len(text.replace(" ", "")))
+    if allowed == 0:
+        return None
+    best = process.extract(text, terms.strings, scorer=OSA.distance, score_cutoff=allowed, limit=2)
+    if not best:
+        return None
+    _term, distance, slot = best[0]
+    # Two terms of different skills equally close: a guess, not a match.
+    if len(best) > 1 and best[1][1] == distance and terms.slugs[best[1][2]] != terms.slugs[slot]:
+        return None
+    return terms.slugs[slot], 100.0 * (1 - distance / max(len(text), 1))
+
+
+def _lookup(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
+    """Exact term, then a colloquial prefix dropped (``ngobras`` → ``obras``), then a typo."""
+    slug = terms.by_words.get(words)
+    if slug:
+        return slug, 100.0
+    if len(words) == 1:
+        word = words[0]
+        for prefix in _COLLOQUIAL_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+                slug = terms.by_words.get((word[len(prefix):],))
+                if slug:
+                    return slug, 90.0
+    if words[0] in STOPWORDS or words[-1] in STOPWORDS:
+        return None
+    return _fuzzy_term(words, terms)
+
+
+def resolve_skills(text: str) -> SkillResolution:
+    """The canonical skills named in ``text``, and the phrases that matched none.
+
+    Phrases are separated by punctuation; inside a phrase the longest run of words naming a
+    skill wins (``bikin kue basah`` is *kue basah*, not *bikin kue*), so several skills can
+    come out of one phrase. Filler (``bisa``, ``saya``, ``dan``) is neither matched nor kept.
+    """
+    vocab = vocabulary()
+    terms = _terms(vocab)
+    found: dict[str, SkillSuggestion] = {}
+    unmatched: list[str] = []
+    for segment in _segments(text or ""):
+        words = [(fold_word(word), start, end) for word, start, end in segment]
+        folded = tuple(word for word, _start, _end in words)
+        candidates: list[tuple[int, int, str, float]] = []
+        for start in range(len(folded)):
+            for length in range(min(MAX_NGRAM, len(folded) - start), 0, -1):
+                hit = _lookup(folded[start : start + length], terms)
+                if hit:
+                    candidates.append((start, start + length, hit[0], hit[1]))
+        # Longest first, then surest, then rightmost: in Indonesian the object after the verb is the specific part.
+        candidates.sort(key=lambda item: (-(item[1] - item[0]), -item[3], -item[0]))
+        taken = [False] * len(folded)
+        for start, end, slug, score in candidates:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * (end - start)
+            phrase = text[words[start][1] : words[end - 1][2]]
+            if slug not in found or found[slug].score < score:
+                found[slug] = _suggestion(vocab, slug, score, phrase)
+        unmatched += _leftovers(text, words, taken)
+    ranked = sorted(found.values(), key=lambda suggestion: -suggestion.score)
+    return SkillResolution(skills=ranked, unmatched=list(dict.fromkeys(unmatched)))
+
+
+def _segments(text: str) -> list[list[tuple[str, int, int]]]:
+    """The words of each punctuation-separated phrase, with their offsets in ``text``."""
+    segments: list[list[tuple[str, int, int]]] = []
+    for part in _SEGMENT.finditer(text):
+        words = []
+        for match in _WORD.finditer(text, part.start(), part.end()):
+            position = match.start()
+            for piece in match.group(0).split("-"):
+                if piece:
+                    words.append((piece, position, position + len(piece)))
+                position += len(piece) + 1
+        if words:
+            segments.append(words)
+    return segments
+
+
+def _leftovers(text: str, words: list[tuple[str, int, int]], taken: list[bool]) -> list[str]:
+    """Runs of words that no skill took, split at conjunctions, trimmed of filler, as written."""
+    phrases: list[str] = []
+    run: list[tuple[str, int, int]] = []
+    for (word, start, end), used in [*zip(words, taken, strict=True), (("", 0, 0), True)]:
+        if not used and word not in _CONJUNCTIONS:
+            run.append((word, start, end))
+            continue
+        content = [index for index, (item, _s, _e) in enumerate(run) if item not in STOPWORDS]
+        if content:
+            phrases.append(text[run[content[0]][1] : run[content[-1]][2]])
+        run = []
+    return phrases
+
+
+def search_skills(query: str, limit: int = 10) -> list[SkillSuggestion]:
+    """Skills for a type-ahead, best first: exact term, terms starting with the query, then look-alikes.
+
+    Each skill appears once, with the term that matched best as its ``phrase``.
+    """
+    vocab = vocabulary()
+    terms = _terms(vocab)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    wanted = " ".join(fold_phrase(query or ""))
+    if not wanted:
+        return []
+    best: dict[str, tuple[float, str]] = {}
+
+    def offer(slug: str, score: float, term: str) -> None:
+        if score > best.get(slug, (0.0, ""))[0]:
+            best[slug] = (score, term)
+
+    for term, slug in zip(terms.search_strings, terms.search_slugs, strict=True):
+        if term == wanted:
+            offer(slug, 100.0, term)
+        elif term.startswith(wanted):
+            offer(slug, 80.0 + 18.0 * len(wanted) / len(term), term)
+        elif f" {wanted}" in f" {term}":
+            offer(slug, 70.0 + 18.0 * len(wanted) / len(term), term)
+    if len(wanted) >= 3:
+        for term, score, slot in process.extract(
+            wanted, terms.search_strings, scorer=fuzz.ratio, score_cutoff=75, limit=limit * 3
+        ):
+            offer(terms.search_slugs[slot], 0.9 * score, term)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [_suggestion(vocab, slug, score, term) for slug, (score, term) in ranked]

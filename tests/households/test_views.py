@@ -1,0 +1,160 @@
+"""The household pages: the profile form, privacy of NIK and phone, export, and the web import."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from matchmaker.extensions import db
+from matchmaker.models import AuditEvent, Household, HouseholdEvent, HouseholdImport, Role
+from tests.conftest import log_in, make_user
+from tests.households.messy import messy_workbook
+
+FORM = {
+    "full_name": "Imas Masitoh", "nik": "3201 1652 0385 0002", "birth_date": "1985-03-12", "phone": "0813-1111-2222",
+    "desa": "Sukamaju", "desa_code": "", "components-anak_sd": "2", "components-lansia": "1",
+    "skills_text": "jahit baju", "work_preference": "own_business", "travel_range": "kecamatan",
+    "hours_per_week": "20", "constraints": ["childcare"], "assets": ["mesin jahit"], "other_assets": "Etalase",
+    "income_bracket": "lt_1jt", "status": "active", "submit": "1",
+}
+
+
+def _errors(response) -> dict[str, str]:
+    html = response.get_data(as_text=True)
+    return dict(re.findall(r'id="([\w-]+)-error" role="alert"><span aria-hidden="true">⚠</span> (.*?)</p>', html))
+
+
+def test_facilitator_creates_a_household_through_the_form(caseload, client):
+    """A facilitator could not register a family, or its profile would be stored wrongly."""
+    log_in(client, caseload["facilitator"])
+    response = client.post("/households/new", data=FORM)
+    assert response.status_code == 302, _errors(response)
+    household = db.session.scalar(select(Household).where(Household.nik == "3201165203850002"))
+    assert household.facilitator_id == caseload["facilitator"].id
+    assert household.desa_code == "32.01.16.2013"
+    assert household.phone == "+6281311112222"
+    assert household.components == {"anak_sd": 2, "lansia": 1}
+    assert household.assets == ["mesin jahit", "etalase"]
+    assert household.constraints == ["childcare"]
+    assert db.session.scalar(select(HouseholdEvent.action).where(HouseholdEvent.household_id == household.id)) == (
+        "created"
+    )
+
+
+def test_errors_are_shown_next_to_their_fields_in_indonesian(caseload, client):
+    """A facilitator would not see what is wrong with the NIK or the phone, or would read it in English."""
+    log_in(client, caseload["facilitator"])
+    bad = dict(FORM, nik="3201165203850002", birth_date="1985-03-13", phone="12345", desa="Atlantis")
+    response = client.post("/households/new", data=bad)
+    assert response.status_code == 200
+    errors = _errors(response)
+    assert "tidak sesuai dengan tanggal lahir" in errors["nik"]
+    assert "nomor telepon Indonesia" in errors["phone"]
+    assert "desa" in errors["desa"].lower()
+    taken = dict(FORM, nik=caseload["other"].nik, birth_date=caseload["other"].birth_date.isoformat())
+    assert "pendamping lain" in _errors(client.post("/households/new", data=taken))["nik"]
+    graduated = dict(FORM, status="graduated")
+    assert set(_errors(client.post("/households/new", data=graduated))) >= {"graduation_type", "graduated_on"}
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 5
+
+
+def test_suggest_skills_button_saves_nothing_and_ticks_the_suggestions(caseload, client):
+    """Asking for skill suggestions would save a half-filled profile, or show no suggestion."""
+    log_in(client, caseload["facilitator"])
+    response = client.post("/households/new", data=dict(FORM, submit="", suggest="1"))
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 5
+    assert re.search(r'<input checked[^>]*name="skills"', response.get_data(as_text=True))
+
+
+def test_lists_mask_nik_and_the_detail_page_shows_it_to_the_owner_with_an_audit(caseload, client):
+    """A full NIK would leak in a list, or be shown to her owner without leaving a trace."""
+    household = caseload["own"][0]
+    log_in(client, caseload["facilitator"])
+    listing = client.get("/households/").get_data(as_text=True)
+    assert household.nik not in listing and f"{household.nik[:4]}••••••••{household.nik[-4:]}" in listing
+    assert "+6281234567890" not in listing
+    detail = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert household.nik in detail and "+6281234567890" in detail
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "household.nik_shown"))
+    owner = caseload["facilitator"].id
+    assert (event.target_type, event.target_id, event.actor_id) == ("household", household.id, owner)
+
+
+def test_other_roles_cannot_reach_households(app, caseload, client, login_as):
+    """Another facilitator or a partner could open a family's profile."""
+    colleague = app.test_client()
+    log_in(colleague, caseload["colleague"])
+    assert colleague.get(f"/households/{caseload['own'][0].id}").status_code == 404
+    assert colleague.get(f"/households/{caseload['own'][0].id}/edit").status_code == 404
+    login_as(Role.BUSINESS)
+    assert client.get("/households/").status_code == 403
+
+
+def test_coordinator_sees_full_identity_but_cannot_edit(caseload, client):
+    """The coordinator could not check a household, or could change it."""
+    coordinator = make_user(Role.COORDINATOR)
+    log_in(client, coordinator)
+    household = caseload["own"][1]
+    assert household.nik in client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert client.get(f"/households/{household.id}/edit").status_code == 403
+    assert client.get("/households/new").status_code == 403
+
+
+def test_export_is_audited_neutralises_formulas_and_reimports(caseload, client):
+    """An export would go unrecorded, carry a live formula, or not be readable by the importer."""
+    household = caseload["own"][0]
+    household.skills_text = "=HYPERLINK(\"http://evil.test\")"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    response = client.get("/households/export.xlsx?q=Sitti")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "NIK" and len(rows) == 2
+    assert rows[1][0] == household.nik
+    assert rows[1][10].startswith("'=")
+    assert all(not (isinstance(cell, str) and cell[:1] in "=+-@") for row in rows for cell in row)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "household.export"))
+    assert event.detail == {"households": 1, "full_identity": 1}
+
+
+def test_web_import_preview_confirm_and_rejected_rows(caseload, client):
+    """A facilitator could not see each row's problems before importing, or could not get the rejected rows back."""
+    own = {h.nik: (h.full_name, h.birth_date, h.desa_code) for h in caseload["own"]}
+    messy = messy_workbook(existing_own=own, existing_other=[caseload["other"].nik])
+    log_in(client, caseload["facilitator"])
+    response = client.post(
+        "/households/import",
+        data={"file": (io.BytesIO(messy.content), "kpm.xlsx"), "update_existing": "update"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    first_error = min(n for n, e in messy.expected.items() if e.status == "error")
+    assert f"Baris {first_error}" in preview
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 5  # nothing written yet
+    batch = db.session.scalar(select(HouseholdImport))
+    client.post(f"/households/import/{batch.id}/confirm")
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 5 + messy.count("new")
+    assert client.post(f"/households/import/{batch.id}/confirm").status_code == 302  # a second confirm is refused
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 5 + messy.count("new")
+    rejected = client.get(f"/households/import/{batch.id}/rejected.xlsx")
+    rows = list(load_workbook(io.BytesIO(rejected.data)).active.iter_rows(values_only=True))
+    assert rows[0][-1] == "Kesalahan" and len(rows) - 1 == messy.count("error")
+    # Another facilitator cannot open her upload.
+    colleague = client.application.test_client()
+    log_in(colleague, caseload["colleague"])
+    assert colleague.get(f"/households/import/{batch.id}").status_code == 404
+
+
+def test_upload_refusals_are_shown_next_to_the_file_field(caseload, client):
+    """A PDF or an empty sheet would crash the upload or be refused without a reason."""
+    log_in(client, caseload["facilitator"])
+    response = client.post(
+        "/households/import", data={"file": (io.BytesIO(b"%PDF"), "kpm.pdf"), "update_existing": "update"},
+        content_type="multipart/form-data",
+    )
+    assert "Excel" in _errors(response)["file"]

@@ -1,0 +1,132 @@
+"""Decisions on proposals: recording them, and learning the ranking weights from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from matchmaker.extensions import db
+from matchmaker.matches.learning import MIN_DECISIONS, read_model, train
+from matchmaker.matches.ranking import get_index, rank_offers_for_household
+from matchmaker.matches.services import DecisionError, record_decision
+from matchmaker.models import Match, MatchStatus, RankingDecision, RankingDecisionKind, Reach, Role
+from tests.conftest import SUKAMAJU, make_household, make_organization, make_user
+from tests.matches.factories import SEWER, make_offer
+
+NEIGHBOUR = "32.01.16.2004"
+
+
+def test_record_decision_keeps_position_and_score_of_the_match(app):
+    """The learner would not know where a confirmed proposal had been shown."""
+    facilitator = make_user(Role.FACILITATOR)
+    household = make_household(facilitator, **SEWER)
+    offer = make_offer(make_organization())
+    match = Match(household_id=household.id, offer_id=offer.id, status=MatchStatus.PROPOSED, score=0.8,
+                  shown_position=3)
+    db.session.add(match)
+    db.session.commit()
+    row = record_decision(facilitator, household, offer, RankingDecisionKind.DECLINED, match=match,
+                          reason="too_far")
+    db.session.commit()
+    stored = db.session.get(RankingDecision, row.id)
+    assert (stored.shown_position, stored.shown_score, stored.actor_role, stored.reason, stored.match_id) == (
+        3, 0.8, Role.FACILITATOR, "too_far", match.id)
+
+
+def test_record_decision_refuses_wrong_role_or_kind(app):
+    """A partner could "confirm" for a facilitator, or a typo would be stored as a decision."""
+    partner = make_user(Role.BUSINESS, organization=make_organization())
+    household = make_household(None)
+    offer = make_offer(make_organization())
+    with pytest.raises(DecisionError) as wrong_role:
+        record_decision(partner, household, offer, RankingDecisionKind.CONFIRMED)
+    assert wrong_role.value.code == "not_allowed_for_role"
+    with pytest.raises(DecisionError):
+        record_decision(partner, household, offer, "maybe")
+    record_decision(partner, household, offer, RankingDecisionKind.ACCEPTED, shown_position=1)
+    db.session.commit()
+    assert db.session.query(RankingDecision).count() == 1
+
+
+def _district(n_households: int = 10, n_offers: int = 10):
+    """Identical sewers and identical offers, half in her desa and half in the next one."""
+    business = make_organization()
+    offers = [
+        make_offer(business, desa_code=SUKAMAJU if i % 2 == 0 else NEIGHBOUR, reach=Reach.SUBDISTRICT, places=50)
+        for i in range(n_offers)
+    ]
+    households = [make_household(None, **SEWER) for _ in range(n_households)]
+    return households, offers
+
+
+def _decisions(households, offers, n: int, label, seed: int = 0) -> None:
+    """``n`` decisions in time order; ``label(household, offer)`` says whether it was a yes."""
+    facilitator = make_user(Role.FACILITATOR)
+    rng = random.Random(seed)
+    start = dt.datetime(2026, 1, 1)
+    for i in range(n):
+        household, offer = rng.choice(households), rng.choice(offers)
+        yes = label(household, offer) if rng.random() > 0.05 else not label(household, offer)
+        db.session.add(RankingDecision(
+            household_id=household.id, offer_id=offer.id, actor_id=facilitator.id, actor_role=Role.FACILITATOR,
+            decision=RankingDecisionKind.CONFIRMED if yes else RankingDecisionKind.DECLINED,
+            shown_position=rng.randint(1, 10), shown_score=0.5, created_at=start + dt.timedelta(hours=i),
+        ))
+    db.session.commit()
+
+
+def test_learned_model_is_adopted_when_it_beats_the_rules(app, tmp_path):
+    """The app would ignore what facilitators keep telling it, here: they prefer the next desa."""
+    households, offers = _district()
+    _decisions(households, offers, 260, lambda h, o: o.desa_code != h.desa_code)
+    path = tmp_path / "ranker-model.pkl"
+    report = train(path)
+    assert report.adopted and report.reason == "adopted"
+    assert report.model_auc > report.rule_auc + 0.2
+    assert report.n_train == 208 and report.n_holdout == 52
+    model = read_model(path)
+    assert model["n_decisions"] == 260 and model["weights"]["desa"] < 0 and "fitted_at" in model
+
+    app.config["RANKER_MODEL_PATH"] = str(path)
+    index = get_index()
+    index.model_path = str(path)
+    index.invalidate()
+    top = rank_offers_for_household(households[0], k=1)[0]
+    assert index.model_info is not None
+    assert top.offer.desa_code == NEIGHBOUR
+
+
+def test_too_few_decisions_are_refused(app, tmp_path):
+    """A model fitted on a handful of decisions would replace the tested rules."""
+    households, offers = _district(4, 4)
+    _decisions(households, offers, MIN_DECISIONS - 1, lambda h, o: o.desa_code != h.desa_code)
+    path = tmp_path / "ranker-model.pkl"
+    report = train(path)
+    assert not report.adopted and report.reason == "too_few"
+    assert "at least 200" in report.message()
+    assert not path.exists()
+
+
+def test_model_that_does_not_beat_the_rules_is_refused(app, tmp_path):
+    """A learned model no better than the rules would be used anyway (and an old one kept)."""
+    households, offers = _district()
+    _decisions(households, offers, 240, lambda h, o: o.desa_code == h.desa_code)
+    path = tmp_path / "ranker-model.pkl"
+    path.write_bytes(b"an old model")
+    report = train(path)
+    assert not report.adopted and report.reason == "not_better"
+    assert report.rule_auc > 0.85
+    assert "does not beat" in report.message()
+    assert not path.exists()
+
+
+def test_train_command_prints_both_figures(app, tmp_path):
+    """The coordinator running the command could not tell why the model was (not) adopted."""
+    households, offers = _district()
+    _decisions(households, offers, 220, lambda h, o: o.desa_code != h.desa_code)
+    app.config["RANKER_MODEL_PATH"] = str(tmp_path / "m.pkl")
+    result = app.test_cli_runner().invoke(args=["ranker", "train"])
+    assert result.exit_code == 0, result.output
+    assert "rule-based AUC" in result.output and "learned AUC" in result.output and "Adopted" in result.output
