@@ -48,6 +48,12 @@ class Config:
     PER_PAGE = 25
     # The kabupaten this installation serves: forms offer its kecamatan and desa.
     HOME_DISTRICT = os.environ.get("HOME_DISTRICT", "32.01")
+    # Graduation readiness: the kabupaten minimum wage (UMK) and the BPS poverty line per person,
+    # in Rupiah a month. Defaults for Kab. Bogor 2026, rounded: the UMK has been above Rp4.8 juta
+    # since 2024 (Rp5 juta here, not checked against the 2026 decree); the poverty line is about
+    # Rp600.000 per person. Set both from the governor's decree and BPS each January.
+    GRADUATION_UMK = int(os.environ.get("GRADUATION_UMK", "5000000"))
+    GRADUATION_POVERTY_LINE = int(os.environ.get("GRADUATION_POVERTY_LINE", "600000"))
 
 
 class TestConfig(Config):
@@ -57,3 +63,5 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 - only used by tests
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    # Tests load regions and search them at once: never trust a cached region index.
+    REGION_INDEX_RECHECK_SECONDS = 0
