@@ -69,12 +69,18 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .partners.views import bp as partners_bp
 
     app.register_blueprint(partners_bp)
+    from .graduation.views import bp as graduation_bp
+
+    app.register_blueprint(graduation_bp)
 
     from .matches.ranking import init_ranking
     from .matches.views import bp as matches_bp
 
     app.register_blueprint(matches_bp)
     init_ranking(app)
+    from .notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
 
     from .cli import register_cli
 

@@ -53,6 +53,7 @@ def seed_demo(password: str) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
+    from .graduation.cli import graduation_cli
     from .households.cli import households_cli
     from .matches.cli import matches_cli, ranker_cli
     from .reference.cli import regions_cli
@@ -60,5 +61,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(households_cli)
+    app.cli.add_command(graduation_cli)
     app.cli.add_command(ranker_cli)
     app.cli.add_command(matches_cli)

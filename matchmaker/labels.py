@@ -102,6 +102,34 @@ LABELS: dict[str, dict[str, object]] = {
         "completed": _l("Completed"),
         "dropped": _l("Dropped"),
     },
+    # Why a match was declined: by the partner (the first group) or on the household's side.
+    "decline_reason": {
+        "place_filled": _l("The place is already filled"),
+        "skills_mismatch": _l("Skills do not match"),
+        "too_far": _l("Too far away"),
+        "schedule_conflict": _l("Schedule does not fit"),
+        "not_interested": _l("She is not interested"),
+        "family_objection": _l("Her family objects"),
+        "childcare": _l("No one to look after the children"),
+        "other": _l("Another reason"),
+    },
+    # Why a match was dropped after the introduction or once under way.
+    "drop_reason": {
+        "health": _l("Illness or pregnancy"),
+        "childcare": _l("No one to look after the children"),
+        "family_objection": _l("Her family objects"),
+        "travel_cost": _l("Travel costs too much"),
+        "income_too_low": _l("The income was too low"),
+        "moved_away": _l("She moved away"),
+        "partner_ended": _l("The partner ended it"),
+        "found_other_work": _l("She found other work"),
+        "other": _l("Another reason"),
+    },
+    "locality_tier": {
+        "desa": _l("Same village"),
+        "kecamatan": _l("Same sub-district"),
+        "kabupaten": _l("Elsewhere in the district"),
+    },
     "region_level": {
         "provinsi": _l("Province"),
         "kabupaten": _l("District"),
@@ -166,6 +194,23 @@ LABELS: dict[str, dict[str, object]] = {
         "imported": _l("Imported from a sheet"),
         "import_updated": _l("Updated from a sheet"),
         "duplicate_cleared": _l("Marked as not a duplicate"),
+        "graduated": _l("Graduation approved"),
+    },
+    "graduation_status": {
+        "pending": _l("Waiting for approval"),
+        "approved": _l("Approved"),
+        "rejected": _l("Rejected"),
+    },
+    "school_attendance": {
+        "all_attend": _l("Every school-age child goes to school"),
+        "not_all": _l("Not every school-age child goes to school"),
+        "none_of_age": _l("No child of school age"),
+    },
+    "checkin_state": {
+        "overdue": _l("Overdue"),
+        "due": _l("Due today"),
+        "upcoming": _l("Upcoming"),
+        "done": _l("Done"),
     },
 }
 

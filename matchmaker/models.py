@@ -528,8 +528,12 @@ class Match(db.Model):
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
     income_after: Mapped[int | None] = mapped_column(Integer)  # Rupiah a month
+    # Why it ended without success: a ``decline_reason`` code when declined, a ``drop_reason`` code when dropped.
     decline_reason: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+    # True when the partner asked for this introduction from its offer's candidates: the match
+    # waits in "proposed" for the facilitator to approve (consent + introduce) or decline it.
+    partner_request: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -556,6 +560,30 @@ class MatchEvent(db.Model):
 
     match: Mapped[Match] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class Notification(db.Model):
+    """An in-app message for one user: a new introduction, an answer from a partner, a check-in due.
+
+    The text is rendered from ``kind`` and ``params`` in the reader's language when shown
+    (see :mod:`matchmaker.notifications`); ``params`` hold ids and small values, never personal data.
+    """
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+    match: Mapped[Match | None] = relationship()
+    household: Mapped[Household | None] = relationship()
 
 
 class RankingDecisionKind:
@@ -599,11 +627,73 @@ class GraduationRecord(db.Model):
     evidence: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default=GraduationStatus.PENDING, index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The coordinator who reviewed the record and when, whether she approved or rejected it.
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     household: Mapped[Household] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    checkins: Mapped[list[GraduationCheckin]] = relationship(
+        back_populates="record", order_by="GraduationCheckin.due_on", cascade="all, delete-orphan"
+    )
+
+
+class SchoolAttendance:
+    """What the facilitator confirmed about the household's school-age children."""
+
+    ALL_ATTEND = "all_attend"
+    NOT_ALL = "not_all"
+    NONE_OF_AGE = "none_of_age"
+    ALL = (ALL_ATTEND, NOT_ALL, NONE_OF_AGE)
+
+
+class ReadinessAssessment(db.Model):
+    """What the facilitator confirmed for the graduation checklist where the data cannot tell.
+
+    One row per household; a missing row or an empty column means "not confirmed yet".
+    """
+
+    __tablename__ = "readiness_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), unique=True
+    )
+    household_size: Mapped[int | None] = mapped_column(Integer)
+    children_in_school: Mapped[str | None] = mapped_column(String(12))
+    # Income from every source (Rupiah a month) and since when she earns it: for a livelihood
+    # found outside the app, e.g. her own stall.
+    monthly_income: Mapped[int | None] = mapped_column(Integer)
+    income_since: Mapped[dt.date | None] = mapped_column(Date)
+    livelihood_since: Mapped[dt.date | None] = mapped_column(Date)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = relationship()
+
+
+class GraduationCheckin(db.Model):
+    """A follow-up visit after an approved graduation (at 3, 6 and 12 months)."""
+
+    __tablename__ = "graduation_checkin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("graduation_record.id", ondelete="CASCADE"), index=True)
+    months_after: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    monthly_income: Mapped[int | None] = mapped_column(Integer)  # Rupiah a month
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # When the facilitator was last told it is due, so the daily reminder is sent once.
+    notified_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    household: Mapped[Household] = relationship()
+    record: Mapped[GraduationRecord] = relationship(back_populates="checkins")
 
 
 class AuditEvent(db.Model):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from matchmaker import create_app
 from matchmaker.config import TestConfig
@@ -57,7 +57,8 @@ _schema_ready = False
 def _reset_postgres_schema() -> None:
     """Create the schema once per session; later tests start from emptied tables."""
     global _schema_ready
-    if not _schema_ready:
+    # Modules with their own minimal app (tests/reference, tests/demo) may have dropped tables.
+    if not _schema_ready or not inspect(db.engine).has_table("household"):
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()

@@ -131,11 +131,12 @@ class HouseholdForm(AppForm):
     )
     has_savings = BooleanField(_l("Has a savings account"))
     # Status.
-    status = SelectField(_l("Status"), choices=choices("household_status"), default=HouseholdStatus.ACTIVE)
-    graduation_type = SelectField(
-        _l("Graduation type"), choices=[("", "–"), *choices("graduation_type")], default="",
+    # In progress and graduated follow from matches and approved graduations, never from this form.
+    status = SelectField(
+        _l("Status"),
+        choices=[(code, text) for code, text in choices("household_status") if code in services.MANUAL_STATUSES],
+        default=HouseholdStatus.ACTIVE,
     )
-    graduated_on = DateField(_l("Graduation date"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
     def validate_full_name(self, field: StringField) -> None:
@@ -193,12 +194,6 @@ class HouseholdForm(AppForm):
                 ok = False
             else:
                 self.resolved_desa_code = code
-        status, kind = self.status.data, self.graduation_type.data or None
-        for code in services.graduation_is_complete(status, kind, self.graduated_on.data):
-            target = self.graduation_type if code == "graduation.type_required" else self.graduated_on
-            if not target.errors:
-                target.errors.append(message(code))
-            ok = False
         return ok
 
     def all_assets(self) -> list[str]:
@@ -237,8 +232,6 @@ class HouseholdForm(AppForm):
             income_bracket=self.income_bracket.data or None,
             has_savings=bool(self.has_savings.data),
             status=self.status.data,
-            graduation_type=self.graduation_type.data or None,
-            graduated_on=self.graduated_on.data,
         )
 
 

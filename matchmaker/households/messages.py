@@ -50,9 +50,7 @@ MESSAGES: dict[str, Any] = {
     "range.unknown": _l("Write 'desa', 'kecamatan' or 'kabupaten'."),
     "yesno.unknown": _l("Write 'ya' or 'tidak'."),
     "constraint.unknown": _l("Unknown constraint: %(value)s."),
-    "graduation.type_required": _l("Choose how the household graduated."),
-    "graduation.date_required": _l("Enter the graduation date."),
-    "graduation.date_future": _l("The graduation date cannot be in the future."),
+    "status.not_manual": _l("Graduation is recorded from the household page and approved by the coordinator."),
     "year_joined.invalid": _l("PKH started in 2007: enter a year between 2007 and this year."),
 }
 

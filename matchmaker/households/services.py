@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from ..audit import record_audit
 from ..extensions import db
 from ..models import (
-    GraduationType,
     Household,
     HouseholdEvent,
     HouseholdStatus,
@@ -222,6 +221,23 @@ def names_alike(first: str, second: str) -> bool:
     return fuzz.token_sort_ratio(first, second, processor=utils.default_process) >= DUPLICATE_NAME_CUTOFF
 
 
+MANUAL_STATUSES = (HouseholdStatus.ACTIVE, HouseholdStatus.EXITED)
+
+
+def _keep_derived_status(data: HouseholdData, household: Household | None) -> None:
+    """Keep the status the workflow set: a profile edit never graduates nor un-graduates anyone.
+
+    Graduation needs a coordinator's approval (matchmaker.graduation) and "in progress" follows
+    a started match (matchmaker.matches.workflow).
+    """
+    if household is not None and household.status not in MANUAL_STATUSES:
+        data.status = household.status
+        data.graduation_type = household.graduation_type
+        data.graduated_on = household.graduated_on
+    elif data.status not in MANUAL_STATUSES:
+        raise HouseholdError("status.not_manual", "status")
+
+
 def _check_write(actor: User, data: HouseholdData, household: Household | None) -> None:
     if actor.role != Role.FACILITATOR:
         raise HouseholdError("not_allowed")
@@ -238,6 +254,7 @@ def create_household(actor: User, data: HouseholdData, skill_slugs: list[str]) -
     Raises :class:`HouseholdError` when the desa is outside her area or the NIK exists.
     A likely duplicate (another NIK, same woman) is linked for review, not refused.
     """
+    _keep_derived_status(data, None)
     _check_write(actor, data, None)
     household = Household(facilitator_id=actor.id, **data.as_columns())
     household.skills = skills_by_slug(skill_slugs)
@@ -254,6 +271,7 @@ def update_household(actor: User, household: Household, data: HouseholdData, ski
     """Save an edited profile and return the names of the fields that changed (committed)."""
     if not can_edit(actor, household):
         raise HouseholdError("not_allowed")
+    _keep_derived_status(data, household)
     _check_write(actor, data, household)
     changed = changed_fields(household, data)
     new_skills = skills_by_slug(skill_slugs)
@@ -470,20 +488,6 @@ def history(household: Household) -> list[HistoryEntry]:
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
-
-
-def graduation_is_complete(status: str, graduation_type: str | None, graduated_on: dt.date | None) -> list[str]:
-    """Error codes for a graduated status lacking its type or date (or dated in the future)."""
-    if status != HouseholdStatus.GRADUATED:
-        return []
-    errors = []
-    if graduation_type not in GraduationType.ALL:
-        errors.append("graduation.type_required")
-    if graduated_on is None:
-        errors.append("graduation.date_required")
-    elif graduated_on > dt.date.today():
-        errors.append("graduation.date_future")
-    return errors
 
 
 # Canonical skills on the form ----------------------------------------------------------------

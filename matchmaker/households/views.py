@@ -187,7 +187,6 @@ def _fill_from_household(form: HouseholdForm, household: Household) -> None:
     form.assets.data = [asset for asset in household.assets or [] if asset in common]
     form.other_assets.data = ", ".join(asset for asset in household.assets or [] if asset not in common)
     form.income_bracket.data = household.income_bracket or ""
-    form.graduation_type.data = household.graduation_type or ""
     form.skills.data = [skill.slug for skill in household.skills]
 
 

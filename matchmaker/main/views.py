@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import io
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..extensions import db
+from ..graduation import services as graduation_services
 from ..models import Role, User
-from ..partners import services as partner_services
-from . import services
+from ..partners.services import local_today
+from . import dashboards, services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("main", __name__)
 
@@ -27,25 +32,28 @@ def index():
 def home():
     """Each role has its own home page."""
     user: User = current_user
+    today = local_today()
     if user.role == Role.FACILITATOR:
-        summary = services.caseload_summaries([user.id])[user.id]
+        # The bell should show due check-ins even where the daily `graduation notify-due` is not scheduled.
+        graduation_services.notify_due(today, facilitator=user)
         return render_template(
             "main/home_facilitator.html",
-            summary=summary,
-            pipeline=services.match_pipeline([user.id]),
+            board=dashboards.facilitator_dashboard(user, today),
             households=services.recent_households(user),
         )
     if user.role in Role.PARTNERS:
         organization = user.organization
-        offers = partner_services.organization_offers(organization) if organization else []
-        return render_template("main/home_partner.html", organization=organization, offers=offers)
+        rows = dashboards.program_rows(organization, today) if organization else []
+        return render_template("main/home_partner.html", organization=organization, offers=rows,
+                               fill_percent=dashboards.fill_percent)
     if user.role == Role.COORDINATOR:
-        facilitators = services.facilitators_in_area(user)
-        summaries = services.caseload_summaries([f.id for f in facilitators])
+        fsort = dashboards.normalise_sort(request.args.get("fsort"))
+        ksort = dashboards.normalise_sort(request.args.get("ksort"))
         return render_template(
             "main/home_coordinator.html",
-            facilitators=facilitators,
-            summaries=summaries,
+            board=dashboards.coordinator_dashboard(user, today, fsort, ksort),
+            fsort=fsort,
+            ksort=ksort,
             pending_count=services.pending_organizations_count(user),
         )
     if user.role == Role.ADMIN:
@@ -56,6 +64,19 @@ def home():
             "main/home_admin.html", counts=services.users_by_role(), coordinators=coordinators
         )
     abort(403)
+
+
+@bp.route("/home/<table>.xlsx")
+@login_required
+def export_table(table: str):
+    """A table of the user's dashboard as .xlsx (the facilitator and coordinator tables sorted as on screen)."""
+    sort = request.args.get("sort")
+    try:
+        content = dashboards.export_table(current_user, table, local_today(), sort)
+    except dashboards.UnknownTable:
+        abort(404)
+    name = f"{table}-{local_today():%Y%m%d}.xlsx"
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.route("/healthz")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField
+from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
-from ..forms import AppForm, required
+from ..forms import AppForm, max_length, required
 
 
 class ChooseKecamatanForm(AppForm):
@@ -23,3 +25,73 @@ class ConfirmBatchForm(AppForm):
 
     kecamatan = HiddenField(validators=[required()])
     fingerprint = HiddenField(validators=[required()])
+
+
+# --- The match workflow -------------------------------------------------------------------------
+
+
+class FindFilterForm(AppForm):
+    """The filters of "Find partners" for a household (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"), default="")
+    tier = SelectField(_l("Distance"), default="")
+
+
+class ProposeForm(AppForm):
+    """Propose one ranked offer (or, for a partner, ask for one candidate); position and score as shown."""
+
+    target = IntegerField(validators=[required()], widget=HiddenInput())
+    position = IntegerField(validators=[Optional()], widget=HiddenInput())
+    score = FloatField(validators=[Optional()], widget=HiddenInput())
+
+
+class StepForm(AppForm):
+    """A step without input: record consent, introduce, accept."""
+
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), max_length(500)])
+
+
+class ApproveForm(AppForm):
+    """Approve a partner's request: her consent and the introduction in one step."""
+
+    consent = BooleanField(_l("She agreed that her profile is shared with this partner"),
+                           validators=[InputRequired(message=_l("Tick this box once she has agreed."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), max_length(500)])
+
+
+class DeclineForm(AppForm):
+    """Decline: a reason from the list, plus free text."""
+
+    reason = SelectField(_l("Reason"), validators=[required()])
+    note = TextAreaField(_l("More detail (optional)"), validators=[Optional(), max_length(500)])
+
+
+class StartForm(AppForm):
+    """Start an accepted match on a date."""
+
+    started_on = DateField(_l("Start date"), validators=[InputRequired(message=_l("Enter the start date."))])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), max_length(500)])
+
+
+class CompleteForm(AppForm):
+    """Record the outcome of a match that went to its end."""
+
+    income_after = IntegerField(
+        _l("Her monthly income now (Rupiah)"),
+        validators=[InputRequired(message=_l("Enter her monthly income after the match, in Rupiah (0 if none).")),
+                    NumberRange(min=0, max=100_000_000,
+                                message=_l("Enter an amount between 0 and 100,000,000 Rupiah."))],
+        description=_l("Digits only, e.g. 1500000."),
+    )
+    ended_on = DateField(_l("End date"), validators=[Optional()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), max_length(500)])
+
+
+class DropForm(AppForm):
+    """Stop a match: a reason from the list, plus free text."""
+
+    reason = SelectField(_l("Reason"), validators=[required()])
+    note = TextAreaField(_l("More detail (optional)"), validators=[Optional(), max_length(500)])

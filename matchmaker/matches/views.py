@@ -65,3 +65,7 @@ def batch():
     names = dict(choices)
     return render_template("matches/batch.html", choose=choose, confirm=confirm, plan=plan,
                            kecamatan_name=names.get(plan.kecamatan_code) if plan else None)
+
+
+# The workflow's routes live in their own module of this blueprint; importing it registers them.
+from . import workflow_views  # noqa: E402, F401

@@ -1,0 +1,331 @@
+"""Match workflow pages: "Find partners" for a household, a match's page and its steps, the partner's inbox
+and candidates. Routes of the ``matches`` blueprint; the rules live in :mod:`.workflow`."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..audit import record_audit
+from ..auth.decorators import roles_required
+from ..extensions import db
+from ..households.services import get_visible_household
+from ..i18n import current_language
+from ..labels import choices, label
+from ..models import Household, Match, MatchStatus, Offer, OfferKind, User
+from ..partners.services import get_own_offer, local_today
+from ..phones import whatsapp_link
+from . import workflow
+from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterForm, ProposeForm, StartForm, StepForm
+from .ranking import rank_households_for_offer, rank_offers_for_household
+from .views import bp
+
+FIND_POOL = 100  # offers ranked before the filters apply
+SHOWN = 20
+CANDIDATES = 30
+
+# Each step's form and target state; None is "record consent" (no change of state).
+ACTIONS: dict[str, tuple[str | None, type]] = {
+    "consent": (None, StepForm),
+    "introduce": (MatchStatus.INTRODUCED, StepForm),
+    "approve": (MatchStatus.INTRODUCED, ApproveForm),
+    "refuse": (MatchStatus.DECLINED, DeclineForm),
+    "accept": (MatchStatus.ACCEPTED, StepForm),
+    "decline": (MatchStatus.DECLINED, DeclineForm),
+    "start": (MatchStatus.STARTED, StartForm),
+    "complete": (MatchStatus.COMPLETED, CompleteForm),
+    "drop": (MatchStatus.DROPPED, DropForm),
+}
+REASONS = {
+    "refuse": ("decline_reason", workflow.HOUSEHOLD_DECLINE_REASONS),
+    "decline": ("decline_reason", workflow.PARTNER_DECLINE_REASONS),
+    "drop": ("drop_reason", workflow.DROP_REASONS),
+}
+
+
+def locality_tier(household: Household, offer: Offer) -> str:
+    """How far the offer is from her: same ``desa``, same ``kecamatan``, else ``kabupaten``."""
+    if household.desa_code == offer.desa_code:
+        return "desa"
+    if household.desa_code.rsplit(".", 1)[0] == offer.desa_code.rsplit(".", 1)[0]:
+        return "kecamatan"
+    return "kabupaten"
+
+
+@bp.app_template_global()
+def match_steps(match: Match) -> list[str]:
+    """The target states the current user may move ``match`` to (for buttons on other pages)."""
+    return workflow.allowed_steps(current_user, match) if current_user.is_authenticated else []
+
+
+# --- Finding partners for a household ---------------------------------------------------------
+
+
+@bp.route("/households/<int:household_id>/find")
+@roles_required(*workflow.FACILITATOR_SIDE)
+def find(household_id: int):
+    """"Find partners": ranked offers for her with reasons, missing skills and training, filterable."""
+    household = get_visible_household(current_user, household_id)
+    if household is None:
+        abort(404)
+    filters = FindFilterForm(request.args)
+    filters.kind.choices = [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
+    filters.tier.choices = [("", _("Any distance")), *choices("locality_tier")]
+    kind = filters.kind.data if filters.kind.data in OfferKind.ALL else ""
+    tier = filters.tier.data if filters.tier.data in ("desa", "kecamatan", "kabupaten") else ""
+    rows = []
+    for proposal in rank_offers_for_household(household, k=FIND_POOL, lang=current_language()):
+        proposal_tier = locality_tier(household, proposal.offer)
+        if (kind and proposal.offer.kind != kind) or (tier and proposal_tier != tier):
+            continue
+        rows.append((proposal, proposal_tier))
+        if len(rows) == SHOWN:
+            break
+    return render_template(
+        "matches/find.html", household=household, filters=filters, rows=rows, form=ProposeForm(),
+        can_propose=workflow.owns_household(current_user, household), filtered=bool(kind or tier),
+    )
+
+
+@bp.route("/households/<int:household_id>/propose", methods=["POST"])
+@roles_required(*workflow.FACILITATOR_SIDE)
+def propose(household_id: int):
+    """Propose the chosen offer to her; the match page then asks for her consent."""
+    household = get_visible_household(current_user, household_id)
+    if household is None:
+        abort(404)
+    form = ProposeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    offer = db.session.get(Offer, form.target.data)
+    if offer is None:
+        abort(404)
+    try:
+        match = workflow.propose(current_user, household, offer, score=form.score.data,
+                                 position=form.position.data)
+    except workflow.WorkflowError as error:
+        flash(error.message, "error")
+        return redirect(url_for("matches.find", household_id=household.id))
+    flash(_("Proposed “%(title)s”. Record her consent, then send the introduction.", title=offer.title),
+          "success")
+    return redirect(url_for("matches.detail", match_id=match.id))
+
+
+# --- A match's page and its steps -----------------------------------------------------------------
+
+
+def _match_or_404(match_id: int) -> Match:
+    match = db.session.get(Match, match_id)
+    if match is None or not workflow.can_view_match(current_user, match):
+        abort(404)
+    return match
+
+
+def _step_forms(match: Match, posted: tuple[str, object] | None = None) -> dict[str, object]:
+    """A form for each step the current user may take now (the posted one keeps its input and errors)."""
+    steps = workflow.allowed_steps(current_user, match)
+    household_side = workflow.owns_household(current_user, match.household)
+    wanted: list[str] = []
+    if household_side and match.status == MatchStatus.PROPOSED:
+        if match.partner_request:
+            wanted.append("approve")
+        elif match.consent_at is None:
+            wanted.append("consent")
+        else:
+            wanted.append("introduce")
+    for action, (to_status, _form) in ACTIONS.items():
+        if to_status in steps and action not in ("introduce", "approve", "consent"):
+            if action == "refuse" and not household_side or action == "decline" and household_side:
+                continue
+            wanted.append(action)
+    forms: dict[str, object] = {}
+    for action in wanted:
+        if posted is not None and posted[0] == action:
+            forms[action] = posted[1]
+            continue
+        form = ACTIONS[action][1](formdata=None)
+        _prepare(action, form)
+        if action == "start":
+            form.started_on.data = local_today()
+        if action == "complete":
+            form.ended_on.data = local_today()
+        forms[action] = form
+    return forms
+
+
+def _prepare(action: str, form) -> None:
+    if action in REASONS:
+        group, codes = REASONS[action]
+        form.reason.choices = [("", _("Choose a reason"))] + [(code, label(group, code)) for code in codes]
+
+
+def _wa_message_to_her(match: Match, partner: User) -> str:
+    """The prefilled WhatsApp text from the partner to her: always Indonesian."""
+    with force_locale("id"):
+        return _("Hello Ibu %(name)s, I am %(contact)s from %(organization)s. Your PKH facilitator introduced us "
+                 "on Mitra Graduasi for “%(title)s”. When could we meet?",
+                 name=match.household.full_name, contact=partner.name,
+                 organization=match.offer.organization.name, title=match.offer.title)
+
+
+def _wa_message_to_partner(match: Match, facilitator: User) -> str:
+    """The prefilled WhatsApp text from the facilitator to the partner: always Indonesian."""
+    organization = match.offer.organization
+    with force_locale("id"):
+        return _("Hello %(contact)s, I am %(name)s, the PKH facilitator of Ibu %(household)s. Thank you for "
+                 "accepting her for “%(title)s”. When could she come to meet you?",
+                 contact=organization.contact_person or organization.name, name=facilitator.name,
+                 household=match.household.full_name, title=match.offer.title)
+
+
+def _render(match: Match, *, posted: tuple[str, object] | None = None, error: str | None = None,
+            status: int = 200):
+    household_side = workflow.owns_household(current_user, match.household)
+    her_contact = None
+    if not household_side and workflow.partner_sees_contact(current_user, match):
+        # The partner accepted her: her name and phone, recorded as shown.
+        record_audit(current_user, "match.contact_shown", "match", match.id, household=match.household_id)
+        db.session.commit()
+        phone = match.household.phone
+        her_contact = {"phone": phone, "wa": whatsapp_link(phone, _wa_message_to_her(match, current_user))
+                       if phone else None}
+    partner_wa = None
+    organization = match.offer.organization
+    if household_side and match.status in workflow.CONTACT_STATUSES and organization.phone:
+        partner_wa = whatsapp_link(organization.phone, _wa_message_to_partner(match, current_user))
+    events = match.events
+    return render_template(
+        "matches/detail.html", match=match, household=match.household, offer=match.offer,
+        organization=organization, household_side=household_side, her_contact=her_contact,
+        partner_wa=partner_wa, forms=_step_forms(match, posted), error=error, events=events,
+        contact_statuses=workflow.CONTACT_STATUSES,
+    ), status
+
+
+@bp.route("/<int:match_id>")
+@roles_required(*workflow.FACILITATOR_SIDE, *workflow.PARTNER_SIDE)
+def detail(match_id: int):
+    """A match: the offer, the candidate (anonymised for a partner until accepted), its history, next steps."""
+    return _render(_match_or_404(match_id))
+
+
+SUCCESS = {
+    "consent": lambda: _("Her consent is recorded. You can now send the introduction."),
+    "introduce": lambda: _("The introduction was sent to the partner."),
+    "approve": lambda: _("Request approved: the introduction was sent to the partner."),
+    "refuse": lambda: _("The match is declined."),
+    "accept": lambda: _("Accepted. Her contact details are below."),
+    "decline": lambda: _("The introduction is declined. The facilitator will be told."),
+    "start": lambda: _("The match has started."),
+    "complete": lambda: _("The outcome is recorded: the match is completed."),
+    "drop": lambda: _("The match is stopped."),
+}
+
+
+@bp.route("/<int:match_id>/<action>", methods=["POST"])
+@roles_required(*workflow.FACILITATOR_SIDE, *workflow.PARTNER_SIDE)
+def step(match_id: int, action: str):
+    """Take one step of the workflow: validate the form, call the workflow, go back to the match."""
+    if action not in ACTIONS:
+        abort(404)
+    match = _match_or_404(match_id)
+    to_status, form_class = ACTIONS[action]
+    form = form_class()
+    _prepare(action, form)
+    if not form.validate_on_submit():
+        return _render(match, posted=(action, form), status=400)
+    values = {key: getattr(form, key).data for key in ("reason", "consent", "started_on", "ended_on", "income_after")
+              if hasattr(form, key)}
+    try:
+        if to_status is None:
+            workflow.record_consent(current_user, match)
+        else:
+            workflow.transition(match, to_status, current_user, note=(form.note.data or "").strip() or None,
+                                **values)
+    except workflow.WorkflowError as error:
+        db.session.expire_all()
+        code = 403 if error.code in ("wrong_role", "not_yours") else 409
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+            return _render(match, posted=(action, form), status=code)
+        return _render(match, error=error.message, status=code)
+    flash(SUCCESS[action](), "success")
+    return redirect(url_for("matches.detail", match_id=match.id))
+
+
+# --- The partner's side -----------------------------------------------------------------------------
+
+
+def _partner_matches(user: User) -> list[Match]:
+    statement = (
+        select(Match).join(Offer, Match.offer_id == Offer.id)
+        .where(Offer.organization_id == user.organization_id,
+               or_(Match.status != MatchStatus.PROPOSED, Match.partner_request.is_(True)))
+        .options(selectinload(Match.events), selectinload(Match.household).selectinload(Household.skills),
+                 selectinload(Match.offer))
+        .order_by(Match.updated_at.desc(), Match.id.desc())
+    )
+    return [match for match in db.session.scalars(statement) if workflow.was_introduced(match)]
+
+
+@bp.route("/inbox")
+@roles_required(*workflow.PARTNER_SIDE)
+def inbox():
+    """Incoming introductions as anonymised candidate cards, the partner's requests, and the rest."""
+    if current_user.organization_id is None:
+        abort(403)
+    matches = _partner_matches(current_user)
+    groups = {
+        "to_answer": [m for m in matches if m.status == MatchStatus.INTRODUCED],
+        "requests": [m for m in matches if m.status == MatchStatus.PROPOSED],
+        "ongoing": [m for m in matches if m.status in (MatchStatus.ACCEPTED, MatchStatus.STARTED)],
+        "closed": [m for m in matches if m.status in workflow.ENDED_STATUSES][:50],
+    }
+    return render_template("matches/inbox.html", groups=groups, locale=current_language())
+
+
+def _candidates(offer: Offer) -> list:
+    """Ranked candidates from facilitators' caseloads (households with a facilitator)."""
+    ranked = rank_households_for_offer(offer, k=CANDIDATES * 2, lang=current_language())
+    return [c for c in ranked if c.household.facilitator_id is not None][:CANDIDATES]
+
+
+@bp.route("/offers/<int:offer_id>/candidates")
+@roles_required(*workflow.PARTNER_SIDE)
+def candidates(offer_id: int):
+    """Ranked anonymised candidates for one of the partner's offers; it may ask for introductions."""
+    offer = get_own_offer(current_user, offer_id)
+    if offer is None:
+        abort(404)
+    return render_template("matches/candidates.html", offer=offer, rows=_candidates(offer), form=ProposeForm(),
+                           locale=current_language())
+
+
+@bp.route("/offers/<int:offer_id>/request", methods=["POST"])
+@roles_required(*workflow.PARTNER_SIDE)
+def request_introduction(offer_id: int):
+    """Ask the facilitator of a ranked candidate for an introduction."""
+    offer = get_own_offer(current_user, offer_id)
+    if offer is None:
+        abort(404)
+    form = ProposeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    # Only a candidate the ranking showed: a partner cannot reach other households by their id.
+    shown = {c.household.id: c for c in _candidates(offer)}
+    candidate = shown.get(form.target.data)
+    if candidate is None:
+        abort(404)
+    try:
+        match = workflow.request_introduction(current_user, candidate.household, offer, score=candidate.score,
+                                              position=candidate.position, reasons=candidate.reasons)
+    except workflow.WorkflowError as error:
+        flash(error.message, "error")
+        return redirect(url_for("matches.candidates", offer_id=offer.id))
+    flash(_("Request sent. Her facilitator will ask her and answer."), "success")
+    return redirect(url_for("matches.detail", match_id=match.id))
