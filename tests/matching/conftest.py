@@ -14,9 +14,9 @@ DEV_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "ranking" / "
 
 @pytest.fixture(scope="session")
 def dev_path() -> Path:
-    """Path of the shared development judgments file."""
+    """Path of the shared development judgments file (``../shared`` beside the checkout, as in CI)."""
     if not DEV_FILE.exists():
-        pytest.skip(f"{DEV_FILE} not available")
+        pytest.fail(f"{DEV_FILE} is missing: the evaluation tests read ../shared/ranking/dev-bogor.json")
     return DEV_FILE
 
 
