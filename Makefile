@@ -58,7 +58,7 @@ test: $(VENV)/.requirements-dev translations
 	MATCHMAKER_TEST_BACKEND=sqlite $(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again, on PostgreSQL =="; \
-		MATCHMAKER_TEST_BACKEND=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not browser"; \
+		MATCHMAKER_TEST_BACKEND=postgresql $(BIN)/python -m pytest -p no:cacheprovider; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (CI sets it)."; fi
 	$(BIN)/ruff check .
 

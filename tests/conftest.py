@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import itertools
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from matchmaker import create_app
 from matchmaker.config import TestConfig
@@ -52,6 +55,26 @@ def database_url() -> str:
 
 
 _schema_ready = False
+
+
+@contextmanager
+def fresh_database_url(directory: Path, name: str) -> Iterator[str]:
+    """An empty database of the selected backend for one test: a SQLite file in ``directory``,
+    or a new PostgreSQL database on the test server, dropped afterwards."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{directory / (name + '.sqlite3')}"
+        return
+    url = make_url(database_url())
+    database = f"{name}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield url.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _reset_postgres_schema() -> None:

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from flask_migrate import check, downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
-from tests.conftest import BACKEND, database_url, make_app
+from tests.conftest import fresh_database_url, make_app
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
     """A database with nothing in it: a temporary SQLite file, or a new PostgreSQL database."""
-    if BACKEND != "postgresql":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    url = make_url(database_url())
-    name = f"migrations_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database_url(tmp_path, "migrations") as url:
+        yield url
 
 
 def test_migrations_upgrade_check_and_downgrade(empty_database_url):

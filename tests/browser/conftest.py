@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from matchmaker.extensions import db
-from tests.conftest import TEST_DISTRICT, make_app
+from tests.conftest import TEST_DISTRICT, fresh_database_url, make_app
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_FLAGS = [
@@ -58,22 +58,27 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A fresh app and database (Kab. Bogor regions loaded) served on localhost for one test."""
+    """A fresh app and database (Kab. Bogor regions loaded) served on localhost for one test.
+
+    The database is a SQLite file, or a new PostgreSQL database in the PostgreSQL pass.
+    """
     from matchmaker.reference.regions import load_regions_subset
 
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.sqlite3'}", WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.create_all()
-        load_regions_subset(db.session, [TEST_DISTRICT])
-        db.session.commit()
-    server = LiveServer(app)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    with fresh_database_url(tmp_path, "browser") as url:
+        app = make_app(SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True)
         with app.app_context():
-            db.engine.dispose()
+            db.create_all()
+            load_regions_subset(db.session, [TEST_DISTRICT])
+            db.session.commit()
+        server = LiveServer(app)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
