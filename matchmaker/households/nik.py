@@ -106,16 +106,10 @@ def check_nik(
     ``kecamatan_codes`` (six-digit codes without dots) enables the prefix check;
     ``birth_date`` enables the agreement check of digits 7-12 (DDMMYY, DD + 40 for women).
     """
-    raw = "" if text is None else str(text).strip()
-    if not raw:
-        return NikCheck(None, ("empty",))
-    if _SCIENTIFIC.match(raw):
-        return NikCheck(None, ("scientific",))
-    digits = clean_digits(raw)
-    if not digits.isdigit():
-        return NikCheck(None, ("not_digits",))
-    if len(digits) != NIK_LENGTH:
-        return NikCheck(None, ("length",))
+    shape = check_kk(text)
+    if shape.digits is None:
+        return shape
+    digits = shape.digits
     errors: list[str] = []
     if kecamatan_codes is not None and not _known(kecamatan_codes, digits[:6]):
         errors.append("unknown_kecamatan")
@@ -130,7 +124,10 @@ def check_nik(
 
 
 def check_kk(text: object) -> NikCheck:
-    """Check a No. KK (family card number): 16 digits, separators tolerated."""
+    """Check a No. KK (family card number): 16 digits, separators tolerated.
+
+    A NIK has the same shape, so :func:`check_nik` starts from this check.
+    """
     raw = "" if text is None else str(text).strip()
     if not raw:
         return NikCheck(None, ("empty",))
