@@ -56,7 +56,8 @@ def test_business_registers_and_coordinator_approves(live_server, new_page):
     page.get_by_role("link", name="Daftar sebagai mitra").click()
     page.get_by_label("Usaha lokal").check()
     page.get_by_label("Nama usaha atau kantor desa").fill("Warung Kue Bu Imas")
-    page.get_by_label("Desa/kelurahan").fill("Sukamaju")
+    # The combobox role appears once the deferred picker script has run: typing earlier would be missed.
+    page.get_by_role("combobox", name="Desa/kelurahan").fill("Sukamaju")
     page.get_by_role("option", name="Sukamaju Cibungbulang, Kab. Bogor, Jawa Barat").click()
     page.get_by_label("Nama Anda").fill("Imas Masitoh")
     page.get_by_label("E-mail").fill("imas@warungkue.test")

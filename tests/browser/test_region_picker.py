@@ -59,7 +59,7 @@ def test_picker_result_registers_the_business(live_server, new_page):
     page = new_page()
     page.goto(f"{live_server.url}/auth/register")
     _fill_rest_of_registration(page, "enok@kerupuk.test")
-    page.get_by_label("Desa/kelurahan").fill("Soekamadjoe, Tjiboeng")
+    page.get_by_role("combobox", name="Desa/kelurahan").fill("Soekamadjoe, Tjiboeng")
     page.get_by_role("option").first.click()
     expect(page.locator("#desa_code")).to_have_value(SUKAMAJU)
     page.get_by_role("button", name="Kirim pendaftaran").click()
