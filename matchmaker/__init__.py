@@ -46,6 +46,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     extensions.csrf.init_app(app)
+    from .security import init_security
+
+    init_security(app)
     from .i18n import init_i18n
 
     init_i18n(app)
@@ -82,6 +85,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(notifications_bp)
 
+    from .submissions import new_token
+
+    app.jinja_env.globals["new_submission_token"] = new_token
     from .cli import register_cli
 
     register_cli(app)

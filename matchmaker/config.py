@@ -40,6 +40,14 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # a facilitator may keep a form open for hours in the field
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Login throttling counts failures here. "memory://" counts per worker process, so with
+    # N gunicorn workers an attacker gets up to N x 5 tries a minute; production sets a shared
+    # store such as redis://localhost:6379 (see README).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Set to the number of reverse proxies in front of the app, so that X-Forwarded-For is trusted.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "").lower() in ("1", "true", "yes")
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE_DIR / "translations")

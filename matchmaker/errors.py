@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
-from .extensions import db
+from .extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +49,16 @@ def register_error_handlers(app: Flask) -> None:
     def too_large(_error):
         return render(413, _("File too large"), _("The file is larger than the app accepts."))
 
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_attempts(_error):
+        return _too_many_attempts()
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         db.session.rollback()
+        # The page must not ask the database again: the rollback expired the logged-in user,
+        # and the navigation would reload her (or her unread count) and turn this into a 500.
+        login_manager._update_request_context_with_user()
         log.error("database unavailable: %s", type(error).__name__)
         return render(503, _("Temporarily unavailable"), _("The database cannot be reached. Try again in a minute."))
 
@@ -58,3 +68,20 @@ def register_error_handlers(app: Flask) -> None:
         return render(
             500, _("Something went wrong"), _("The error has been noted. Try again, or tell your coordinator.")
         )
+
+
+def _too_many_attempts():
+    """Refuse a throttled attempt with the wait in words; the login form stays filled in."""
+    current = limiter.current_limit
+    window = current.limit.get_expiry() if current else 60
+    wait = min(window, max(1, math.ceil(current.reset_at - time.time()))) if current else window
+    message = _("Too many failed attempts. For your safety, wait %(seconds)s seconds and try again.", seconds=wait)
+    headers = {"Retry-After": str(wait)}
+    if request.endpoint == "auth.login":
+        from .auth.forms import LoginForm
+
+        form = LoginForm()
+        form.password.data = ""
+        form.form_errors.append(message)
+        return render_template("auth/login.html", form=form), 429, headers
+    return render_template("error.html", code=429, title=_("Please wait"), message=message), 429, headers

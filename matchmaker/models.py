@@ -714,3 +714,19 @@ class AuditEvent(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
+
+
+class FormSubmission(db.Model):
+    """The one-time token of a rendered form, claimed by the first request that sends it.
+
+    A double tap on a slow connection sends the same form twice; the second request finds
+    the token taken and is sent to what the first one made instead of making it again.
+    """
+
+    __tablename__ = "form_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    result_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

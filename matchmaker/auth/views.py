@@ -14,6 +14,13 @@ from ..i18n import SESSION_LANGUAGE_KEY
 from ..models import RegionLevel
 from ..reference.choices import home_district_code
 from ..reference.resolver import describe_region
+from ..security import (
+    FAILED_LOGIN_LIMIT,
+    RESET_CODE_LIMIT,
+    limit_failed_attempts,
+    limit_password_changes,
+    limit_registrations,
+)
 from . import services
 from .forms import ChangePasswordForm, LanguageForm, LoginForm, PartnerRegistrationForm, ResetPasswordForm
 
@@ -41,6 +48,7 @@ LOGIN_ERRORS = {
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_failed_attempts(FAILED_LOGIN_LIMIT)
 def login():
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -75,6 +83,7 @@ REGISTRATION_ERRORS = {
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit_registrations
 def register():
     """A business or village office applies for an account."""
     if current_user.is_authenticated:
@@ -119,6 +128,7 @@ def register_regions():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limit_password_changes
 def change_password():
     """A user changes her own password."""
     form = ChangePasswordForm()
@@ -134,6 +144,7 @@ def change_password():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@limit_failed_attempts(RESET_CODE_LIMIT, per_account=False)
 def reset_password():
     """Set a new password with the one-time code a coordinator gave (no e-mail needed)."""
     form = ResetPasswordForm()

@@ -10,6 +10,7 @@ from wtforms.validators import NumberRange, Optional
 
 from ..forms import AppForm, max_length, required
 from ..labels import choices
+from ..submissions import OnceOnlyForm
 from .services import MAX_HOUSEHOLD_SIZE, MAX_INCOME, MAX_TEXT, AssessmentData, CheckinData, SubmissionData
 
 MESSAGES: dict[str, Any] = {
@@ -87,7 +88,7 @@ class AssessmentForm(AppForm):
         )
 
 
-class GraduateForm(AppForm):
+class GraduateForm(OnceOnlyForm):
     """The facilitator's graduation record, sent to the coordinator."""
 
     graduation_type = RadioField(_l("Kind of graduation"), choices=choices("graduation_type"), validators=[required()])

@@ -8,7 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.decorators import roles_required
+from ..extensions import db
 from ..households import services as household_services
 from ..models import GraduationCheckin, GraduationRecord, GraduationStatus, Household, Role
 from . import services
@@ -96,13 +98,19 @@ def graduate(household_id: int):
         form.graduated_on.data = services.today()
         form.graduation_type.data = "alamiah" if check.natural_possible and not check.ready else "sejahtera_mandiri"
     elif form.validate():
+        done_url = url_for("households.detail", household_id=household.id)
+        earlier = submissions.claim(form, current_user, fallback_url=done_url)
+        if earlier is not None:
+            return submissions.redirect_to_earlier(earlier)
         try:
             services.submit(current_user, household, form.data_object())
         except services.GraduationInvalid as invalid:
+            db.session.rollback()
             apply_errors(form, invalid.errors)
         else:
+            submissions.complete(form, done_url)
             flash(_("The graduation was sent to the coordinator for approval."), "success")
-            return redirect(url_for("households.detail", household_id=household.id))
+            return redirect(done_url)
     blocked = not services.can_submit(current_user, household)
     return render_template("graduation/graduate.html", household=household, check=check, form=form, blocked=blocked)
 

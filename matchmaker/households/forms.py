@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..forms import AppForm, _BabelTranslations, indonesian_phone, max_length, required
 from ..labels import choices
 from ..models import HouseholdStatus
+from ..submissions import OnceOnlyForm
 from . import services
 from .importer import CellError, check_birth_date, parse_name
 from .messages import message, nik_message
@@ -75,7 +76,7 @@ def _year_choices_limit() -> int:
     return dt.date.today().year
 
 
-class HouseholdForm(AppForm):
+class HouseholdForm(OnceOnlyForm):
     """The household profile, as the facilitator fills it in."""
 
     # Identity.

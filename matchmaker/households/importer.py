@@ -1232,10 +1232,20 @@ def get_import(facilitator: User, batch_id: int) -> Any:
 
 def confirm_import(facilitator: User, batch: Any) -> ImportResult:
     """Apply an upload (once) in one transaction and keep its counts for the result page."""
-    from ..models import utcnow
+    from ..models import HouseholdImport, utcnow
 
-    if batch.applied_at is not None:
+    # Claim the batch before reading anything else: a second "confirm" (a double tap, another
+    # tab) waits here for the first to finish and then finds the batch applied.
+    claimed = db.session.execute(
+        update(HouseholdImport)
+        .where(HouseholdImport.id == batch.id, HouseholdImport.applied_at.is_(None))
+        .values(applied_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
         raise ImportFileError("already_applied")
+    db.session.refresh(batch)
     result = apply_import(
         facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
         batch_id=batch.id,

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.decorators import roles_required
+from ..extensions import db
 from ..i18n import current_language
 from ..labels import choices, label
 from ..models import Household, Role
@@ -126,11 +128,16 @@ def new():
     form = HouseholdForm()
     _prepare_form(form, request.form.getlist("skills"))
     if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
+        earlier = submissions.claim(form, current_user, fallback_url=url_for("households.index"))
+        if earlier is not None:
+            return submissions.redirect_to_earlier(earlier)
         try:
             household = services.create_household(current_user, form.to_data(form.resolved_desa_code), form.skills.data)
         except services.HouseholdError as error:
+            db.session.rollback()  # releases the claim: the corrected form is sent with the same token
             _apply_error(form, error)
         else:
+            submissions.complete(form, url_for("households.detail", household_id=household.id))
             _flash_saved(household, created=True)
             return redirect(url_for("households.detail", household_id=household.id))
     return render_template("households/form.html", form=form, household=None, picker_within=_picker_within())
@@ -319,7 +326,6 @@ def import_preview(batch_id: int):
 def _desa_names(rows: list[importer.RowResult]) -> dict[str, str]:
     from sqlalchemy import select
 
-    from ..extensions import db
     from ..models import Region
 
     codes = {row.desa_code for row in rows if row.desa_code}
@@ -375,7 +381,6 @@ def _skill_names() -> dict[str, tuple[str, str]]:
     from flask import g
     from sqlalchemy import select
 
-    from ..extensions import db
     from ..models import Skill
 
     if "skill_names" not in g:

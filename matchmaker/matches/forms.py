@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..forms import AppForm, max_length, required
+from ..submissions import OnceOnlyForm
 
 
 class ChooseKecamatanForm(AppForm):
@@ -40,7 +41,7 @@ class FindFilterForm(AppForm):
     tier = SelectField(_l("Distance"), default="")
 
 
-class ProposeForm(AppForm):
+class ProposeForm(OnceOnlyForm):
     """Propose one ranked offer (or, for a partner, ask for one candidate); position and score as shown."""
 
     target = IntegerField(validators=[required()], widget=HiddenInput())

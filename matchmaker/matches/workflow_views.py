@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import submissions
 from ..audit import record_audit
 from ..auth.decorators import roles_required
 from ..extensions import db
@@ -104,12 +105,19 @@ def propose(household_id: int):
     offer = db.session.get(Offer, form.target.data)
     if offer is None:
         abort(404)
+    earlier = submissions.claim(
+        form, current_user, fallback_url=url_for("households.detail", household_id=household.id)
+    )
+    if earlier is not None:
+        return submissions.redirect_to_earlier(earlier)
     try:
         match = workflow.propose(current_user, household, offer, score=form.score.data,
                                  position=form.position.data)
     except workflow.WorkflowError as error:
+        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("matches.find", household_id=household.id))
+    submissions.complete(form, url_for("matches.detail", match_id=match.id))
     flash(_("Proposed “%(title)s”. Record her consent, then send the introduction.", title=offer.title),
           "success")
     return redirect(url_for("matches.detail", match_id=match.id))
@@ -321,11 +329,16 @@ def request_introduction(offer_id: int):
     candidate = shown.get(form.target.data)
     if candidate is None:
         abort(404)
+    earlier = submissions.claim(form, current_user, fallback_url=url_for("matches.inbox"))
+    if earlier is not None:
+        return submissions.redirect_to_earlier(earlier)
     try:
         match = workflow.request_introduction(current_user, candidate.household, offer, score=candidate.score,
                                               position=candidate.position, reasons=candidate.reasons)
     except workflow.WorkflowError as error:
+        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("matches.candidates", offer_id=offer.id))
+    submissions.complete(form, url_for("matches.detail", match_id=match.id))
     flash(_("Request sent. Her facilitator will ask her and answer."), "success")
     return redirect(url_for("matches.detail", match_id=match.id))

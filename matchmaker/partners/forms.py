@@ -26,6 +26,7 @@ from ..labels import choices
 from ..models import OfferStatus, Reach
 from ..reference.choices import home_district_code
 from ..reference.resolver import resolve_region_field
+from ..submissions import OnceOnlyForm
 
 
 class RupiahField(IntegerField):
@@ -134,7 +135,7 @@ class MemberForm(AppForm):
         new_password()(self, field)
 
 
-class OfferForm(DesaPicker, AppForm):
+class OfferForm(DesaPicker, OnceOnlyForm):
     """An opportunity of a business or a program of a village office."""
 
     kind = SelectField(_l("Kind"), validators=[required()], validate_choice=True)

@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import submissions
 from ..auth.decorators import roles_required
 from ..extensions import db
 from ..i18n import current_language
@@ -279,12 +280,16 @@ def new_offer():
         return render_template("partners/cannot_publish.html", organization=organization), 403
     form = _offer_form(organization)
     if form.validate_on_submit():
+        earlier = submissions.claim(form, current_user, fallback_url=url_for("partners.my_offers"))
+        if earlier is not None:
+            return submissions.redirect_to_earlier(earlier)
         try:
             offer = services.create_offer(current_user, _offer_data(form))
         except services.OfferInvalid as exc:
             db.session.rollback()
             _attach_errors(form, exc.errors)
         else:
+            submissions.complete(form, url_for("partners.offer_detail", offer_id=offer.id))
             flash(_("“%(title)s” is saved.", title=offer.title), "success")
             return redirect(url_for("partners.offer_detail", offer_id=offer.id))
     _fill_desa_name(form, organization.desa_code)

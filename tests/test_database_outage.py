@@ -1,0 +1,58 @@
+"""While the database is unreachable the app says so plainly, and it recovers by itself afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from matchmaker.extensions import db
+from matchmaker.models import Role
+from tests.conftest import BACKEND, TEST_DISTRICT, log_in, make_app, make_user
+
+
+@pytest.fixture
+def file_app(request, tmp_path: Path) -> Iterator[Flask]:
+    """The PostgreSQL test app, or an app on a SQLite file (its pool can be dropped without losing data)."""
+    if BACKEND == "postgresql":
+        yield request.getfixturevalue("app")
+        return
+    from matchmaker.reference.regions import load_regions_subset
+
+    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'outage.sqlite3'}")
+    with application.app_context():
+        db.create_all()
+        load_regions_subset(db.session, [TEST_DISTRICT])
+        db.session.commit()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_pages_answer_503_while_the_database_is_down_and_recover_without_a_restart(file_app, monkeypatch):
+    """A database restart would show a crash page, or leave the app broken until someone restarts it."""
+    client = file_app.test_client()
+    with file_app.app_context():
+        assert log_in(client, make_user(Role.FACILITATOR)).status_code == 302
+        assert client.get("/households/").status_code == 200
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    def refuse(*_args, **_kwargs):
+        raise dbapi.OperationalError("connection refused: the server is restarting")
+
+    # The server goes away: pooled connections die and new ones are refused.
+    engine.dispose()
+    monkeypatch.setattr(engine.dialect, "connect", refuse)
+    with file_app.app_context():
+        for path in ("/households/", "/home", "/partners/search?q=jahit"):
+            response = client.get(path)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 503, path
+            assert "Sementara tidak tersedia" in html and "Traceback" not in html
+    monkeypatch.undo()
+    with file_app.app_context():
+        assert client.get("/households/").status_code == 200
+        assert client.get("/home").status_code == 200
