@@ -1,0 +1,850 @@
+"""Who may open what: every route of the app, for every kind of user, in one table.
+
+Eight actors — anonymous, facilitator A (Cibungbulang), facilitator B (Dramaga), business X,
+business Y, a village office, the coordinator of Kab. Bogor and the admin — try every route
+of ``app.url_map`` on their own objects and on other owners' objects. Each row of
+:data:`ROWS` says the status each actor gets; every response is also searched for data its
+reader must not see (another facilitator's households, another partner's offers and
+introductions, any full NIK for a partner). POST rows also check that a refused request
+wrote nothing and that an allowed one did.
+
+The world is built once and rebuilt only after a request changed it, so the whole table runs
+in seconds. A route missing from the table fails :func:`test_every_route_is_in_the_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask, session
+from flask_login import login_user
+from sqlalchemy import delete, select
+from werkzeug.security import generate_password_hash
+
+from matchmaker.auth.services import issue_password_reset
+from matchmaker.extensions import db
+from matchmaker.graduation.services import schedule_checkins
+from matchmaker.households import importer
+from matchmaker.matches.ranking import get_index, rank_households_for_offer
+from matchmaker.models import (
+    GraduationCheckin,
+    GraduationRecord,
+    GraduationStatus,
+    GraduationType,
+    Household,
+    HouseholdStatus,
+    Match,
+    MatchEvent,
+    MatchStatus,
+    Notification,
+    Offer,
+    OfferKind,
+    OfferStatus,
+    Organization,
+    OrgKind,
+    OrgStatus,
+    Reach,
+    Region,
+    Role,
+    User,
+    UserStatus,
+    utcnow,
+)
+from matchmaker.notifications import Kind
+from matchmaker.partners.services import local_today
+from matchmaker.reference.regions import load_regions_subset
+from matchmaker.reference.skills import load_skills
+from tests.conftest import (
+    BACKEND,
+    CIBUNGBULANG,
+    DRAMAGA,
+    PASSWORD,
+    SUKAMAJU,
+    TEST_DISTRICT,
+    _empty_postgres_tables,
+    _reset_postgres_schema,
+    make_app,
+)
+from tests.households.messy import make_nik
+from tests.matches.factories import SEWER
+
+# B's households travel district-wide, so that they are candidates for X's job in Cibungbulang.
+SEWER_B = {**SEWER, "travel_range": Reach.DISTRICT}
+
+ACTORS = ("anon", "fac_a", "fac_b", "biz_x", "biz_y", "village", "coord", "admin")
+SUKADAMAI = "32.01.30.2001"  # a desa of Kec. Dramaga
+REFERENCE_TABLES = {"region", "skill"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- The world ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """What belongs to one facilitator: her households' personal data, as it must not leak."""
+
+    names: list[str] = field(default_factory=list)
+    niks: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+
+
+@dataclass
+class World:
+    """The ids the table's URLs name, the users behind the actors, and the strings each must not see."""
+
+    ids: dict[str, int]
+    users: dict[str, User | None]
+    a: Side
+    b: Side
+    titles: dict[str, str]
+    reset_code: str
+
+    def forbidden(self, actor: str) -> list[str]:
+        """Strings that must appear in no response to ``actor``."""
+        a, b, t = self.a, self.b, self.titles
+        every_nik = a.niks + b.niks
+        everything = a.names + b.names + every_nik + a.phones + b.phones + a.addresses + b.addresses
+        if actor == "anon":
+            return everything + list(t.values())
+        if actor == "fac_a":
+            return b.names + b.niks + b.phones + b.addresses
+        if actor == "fac_b":
+            return a.names + a.niks + a.phones + a.addresses
+        if actor == "biz_x":
+            # X accepted hA and started pA: their names and phones are X's to see, nothing else.
+            return (a.names[2:] + a.phones[2:] + b.names + b.phones + every_nik + a.addresses + b.addresses
+                    + [t["oY"], t["oV"]])
+        if actor == "biz_y":
+            return everything + [t["oX"], t["oX2"], t["oV"]]
+        if actor == "village":
+            return everything + [t["oX"], t["oX2"], t["oY"]]
+        if actor == "admin":
+            return every_nik + a.phones + b.phones + a.addresses + b.addresses
+        return []  # the coordinator sees her whole district
+
+
+_HASH: dict[str, str] = {}
+
+
+def _user(role: str, email: str, name: str, *, areas: list[str] = (), organization: Organization | None = None,
+          status: str = UserStatus.ACTIVE) -> User:
+    # One scrypt hash for everybody: hashing per user would make each rebuild slow.
+    if "hash" not in _HASH:
+        _HASH["hash"] = generate_password_hash(PASSWORD, method="scrypt")
+    user = User(email=email, name=name, role=role, status=status, organization=organization,
+                password_hash=_HASH["hash"], preferred_language="id")
+    user.areas = [db.session.get(Region, code) for code in areas]
+    db.session.add(user)
+    return user
+
+
+def _organization(kind: str, name: str, desa: str, *, status: str = OrgStatus.ACTIVE) -> Organization:
+    organization = Organization(kind=kind, name=name, desa_code=desa, status=status, contact_person="Pak Ujang",
+                                phone="+6285711112222", verified_at=utcnow() if status == OrgStatus.ACTIVE else None)
+    db.session.add(organization)
+    return organization
+
+
+def _household(facilitator: User, side: Side, name: str, born: dt.date, serial: int, kecamatan: str, desa: str,
+               phone: str, address: str, **fields: Any) -> Household:
+    nik = make_nik(born, serial, kecamatan)
+    household = Household(facilitator=facilitator, nik=nik, full_name=name, birth_date=born, desa_code=desa,
+                          phone=phone, address=address, kk_number=f"{kecamatan}0101{serial + 10:06d}", **fields)
+    db.session.add(household)
+    side.names.append(name)
+    side.niks += [nik, household.kk_number]
+    side.phones.append(phone)
+    side.addresses.append(address)
+    return household
+
+
+def _offer(organization: Organization, title: str, desa: str, **fields: Any) -> Offer:
+    values: dict[str, Any] = {
+        "kind": OfferKind.JOB, "description": "Jahit gamis, dibayar per potong.", "skills_text": "jahit baju, obras",
+        "reach": Reach.DISTRICT, "places": 3, "hours_per_week": 20, "status": OfferStatus.OPEN,
+    }
+    values.update(fields)
+    offer = Offer(organization=organization, title=title, desa_code=desa, **values)
+    db.session.add(offer)
+    return offer
+
+
+def _match(household: Household, offer: Offer, status: str, actor: User, *, consent: bool = True,
+           partner_request: bool = False, creator: User | None = None) -> Match:
+    """A match in ``status`` with the events that lead there."""
+    path = [MatchStatus.PROPOSED]
+    order = [MatchStatus.INTRODUCED, MatchStatus.ACCEPTED, MatchStatus.STARTED]
+    for step in order[: order.index(status) + 1] if status in order else []:
+        path.append(step)
+    match = Match(household=household, offer=offer, status=status, consent_at=utcnow() if consent else None,
+                  partner_request=partner_request, created_by_id=(creator or actor).id, score=0.8, shown_position=1,
+                  started_on=local_today() - dt.timedelta(days=30) if status == MatchStatus.STARTED else None)
+    previous = None
+    for step in path:
+        match.events.append(MatchEvent(actor_id=actor.id, from_status=previous, to_status=step))
+        previous = step
+    db.session.add(match)
+    return match
+
+
+def _graduated(household: Household, facilitator: User, coordinator: User) -> GraduationRecord:
+    """An approved graduation four months ago, with its check-ins scheduled."""
+    graduated_on = local_today() - dt.timedelta(days=120)
+    record = GraduationRecord(household=household, graduation_type=GraduationType.SELF_RELIANT,
+                              graduated_on=graduated_on, evidence="Penghasilan tetap dari konveksi.",
+                              status=GraduationStatus.APPROVED, submitted_by_id=facilitator.id,
+                              approved_by_id=coordinator.id, approved_at=utcnow())
+    household.status = HouseholdStatus.GRADUATED
+    household.graduation_type = GraduationType.SELF_RELIANT
+    household.graduated_on = graduated_on
+    db.session.add(record)
+    db.session.flush()
+    schedule_checkins(record)
+    return record
+
+
+def _pending(household: Household, facilitator: User) -> GraduationRecord:
+    record = GraduationRecord(household=household, graduation_type=GraduationType.SELF_RELIANT,
+                              graduated_on=local_today(), evidence="Sudah berjualan kue tiap hari.",
+                              status=GraduationStatus.PENDING, submitted_by_id=facilitator.id)
+    db.session.add(record)
+    return record
+
+
+def _import_csv(name: str, nik: str, desa: str, kecamatan: str) -> bytes:
+    lines = ["NIK,Nama Lengkap,Tanggal Lahir,Desa/Kelurahan,Kecamatan",
+             f"{nik},{name},{dt.date(1990, 2, 5):%d/%m/%Y},{desa},{kecamatan}",
+             f"123,{name} Salah,31/02/1990,{desa},{kecamatan}"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build_world() -> World:
+    """Two facilitators' caseloads, three partners with offers and introductions, graduations, imports."""
+    a, b = Side(), Side()
+    fac_a = _user(Role.FACILITATOR, "fac.a@example.test", "Bu Nining", areas=[CIBUNGBULANG])
+    fac_b = _user(Role.FACILITATOR, "fac.b@example.test", "Bu Euis", areas=[DRAMAGA])
+    coord = _user(Role.COORDINATOR, "koordinator@example.test", "Bu Rina", areas=[TEST_DISTRICT])
+    admin = _user(Role.ADMIN, "admin@example.test", "Admin")
+    org_x = _organization(OrgKind.BUSINESS, "Konveksi Xaverius", SUKAMAJU)
+    org_y = _organization(OrgKind.BUSINESS, "Katering Yasmin", SUKADAMAI)
+    org_v = _organization(OrgKind.VILLAGE_OFFICE, "Pemerintah Desa Sukamaju", SUKAMAJU)
+    org_v.serves_code = SUKAMAJU
+    org_p = _organization(OrgKind.BUSINESS, "Warung Menunggu", SUKAMAJU, status=OrgStatus.PENDING)
+    org_s = _organization(OrgKind.BUSINESS, "Bengkel Ditangguhkan", SUKAMAJU, status=OrgStatus.SUSPENDED)
+    biz_x = _user(Role.BUSINESS, "x@example.test", "Pak Xaverius", organization=org_x)
+    member_x = _user(Role.BUSINESS, "x2@example.test", "Teh Xenia", organization=org_x)
+    biz_y = _user(Role.BUSINESS, "y@example.test", "Bu Yasmin", organization=org_y)
+    village = _user(Role.VILLAGE_OFFICE, "desa@example.test", "Pak Kades", organization=org_v)
+    pending = _user(Role.BUSINESS, "p@example.test", "Pak Menunggu", organization=org_p, status=UserStatus.PENDING)
+    suspended = _user(Role.BUSINESS, "s@example.test", "Pak Bengkel", organization=org_s)
+    db.session.flush()
+    org_x.owner_id, org_y.owner_id, org_v.owner_id = biz_x.id, biz_y.id, village.id
+    org_p.owner_id, org_s.owner_id = pending.id, suspended.id
+
+    h_a = _household(fac_a, a, "Ratna Kartikasari", dt.date(1986, 4, 12), 7101, "320116", SUKAMAJU,
+                     "+6281311110001", "Kampung Cibeureum Girang RT 07/03", **SEWER)
+    p_a = _household(fac_a, a, "Dewi Sulastri Anggraeni", dt.date(1984, 8, 3), 7102, "320116", SUKAMAJU,
+                     "+6281311110002", "Kampung Pasir Kuda RT 01/01", status=HouseholdStatus.IN_PROGRESS, **SEWER)
+    g_a = _household(fac_a, a, "Onih Rukmini Pertiwi", dt.date(1979, 1, 20), 7103, "320116", SUKAMAJU,
+                     "+6281311110003", "Kampung Leuwi Sapi RT 04/02", **SEWER)
+    h_b = _household(fac_b, b, "Yuyun Wahyuningsih", dt.date(1988, 6, 9), 8101, "320130", SUKADAMAI,
+                     "+6281322220001", "Kampung Babakan Sawah RT 02/05", **SEWER_B)
+    p_b = _household(fac_b, b, "Cucu Komalasari Hidayat", dt.date(1983, 3, 15), 8102, "320130", SUKADAMAI,
+                     "+6281322220002", "Kampung Cangkrang RT 03/04", **SEWER_B)
+    g_b = _household(fac_b, b, "Enok Sumiati Rahmawati", dt.date(1980, 11, 2), 8103, "320130", SUKADAMAI,
+                     "+6281322220003", "Kampung Ciherang RT 05/06", **SEWER_B)
+    titles = {"oX": "Penjahit Gamis Konveksi Xaverius", "oX2": "Magang Obras Xaverius",
+              "oY": "Juru Masak Katering Yasmin", "oV": "Pelatihan Menjahit Desa Sukamaju"}
+    o_x = _offer(org_x, titles["oX"], SUKAMAJU)
+    o_x2 = _offer(org_x, titles["oX2"], SUKAMAJU, kind=OfferKind.APPRENTICESHIP)
+    o_y = _offer(org_y, titles["oY"], SUKADAMAI, skills_text="masak, katering")
+    o_v = _offer(org_v, titles["oV"], SUKAMAJU, kind=OfferKind.TRAINING, reach=Reach.SUBDISTRICT, places=10)
+    db.session.flush()
+    h_a.likely_duplicate_of_id = p_a.id  # so that "not a duplicate" has something to clear
+
+    m_ax = _match(h_a, o_x, MatchStatus.ACCEPTED, fac_a)
+    m_px = _match(p_a, o_x, MatchStatus.STARTED, fac_a)
+    m_by = _match(h_b, o_y, MatchStatus.INTRODUCED, fac_b)
+    m_ay = _match(h_a, o_y, MatchStatus.PROPOSED, biz_y, consent=False, partner_request=True)
+    m_av = _match(h_a, o_v, MatchStatus.PROPOSED, fac_a, consent=False)
+    m_pv = _match(p_a, o_v, MatchStatus.PROPOSED, fac_a, consent=True)
+    m_bv = _match(h_b, o_v, MatchStatus.INTRODUCED, fac_b)
+    r_a, r_b = _pending(p_a, fac_a), _pending(p_b, fac_b)
+    _graduated(g_a, fac_a, coord)
+    _graduated(g_b, fac_b, coord)
+    db.session.flush()
+    n_a = Notification(user_id=fac_a.id, kind=Kind.REQUEST, match_id=m_ay.id, household_id=h_a.id, params={})
+    n_b = Notification(user_id=fac_b.id, kind=Kind.CHECKIN_DUE, household_id=g_b.id, params={"months": 3})
+    n_x = Notification(user_id=biz_x.id, kind=Kind.INTRODUCTION, match_id=m_ax.id, household_id=h_a.id, params={})
+    n_y = Notification(user_id=biz_y.id, kind=Kind.INTRODUCTION, match_id=m_by.id, household_id=h_b.id, params={})
+    db.session.add_all([n_a, n_b, n_x, n_y])
+    db.session.commit()
+
+    batches = {}
+    for key, facilitator, side, name, nik, desa, kecamatan in (
+        ("batch_a", fac_a, a, "Kokom Komariah", "3201164502900101", "Sukamaju", "Cibungbulang"),
+        ("batch_b", fac_b, b, "Lilis Karlinawati", "3201304502900102", "Sukadamai", "Dramaga"),
+    ):
+        side.names.append(name)
+        side.niks.append(nik)
+        batches[key] = importer.create_import(facilitator, _import_csv(name, nik, desa, kecamatan), "kpm.csv").id
+    reset_code = issue_password_reset(member_x, coord).code
+
+    ids = {
+        "hA": h_a.id, "pA": p_a.id, "gA": g_a.id, "hB": h_b.id, "pB": p_b.id, "gB": g_b.id,
+        "orgX": org_x.id, "orgY": org_y.id, "orgV": org_v.id, "orgP": org_p.id, "orgS": org_s.id,
+        "oX": o_x.id, "oX2": o_x2.id, "oY": o_y.id, "oV": o_v.id,
+        "mAX": m_ax.id, "mPX": m_px.id, "mBY": m_by.id, "mAY": m_ay.id, "mAV": m_av.id, "mPV": m_pv.id,
+        "mBV": m_bv.id, "rA": r_a.id, "rB": r_b.id, "nA": n_a.id, "nB": n_b.id, "nX": n_x.id, "nY": n_y.id,
+        "memberX": member_x.id, "facA": fac_a.id, "facB": fac_b.id, "admin": admin.id, **batches,
+    }
+    for key, household in (("cA", g_a), ("cB", g_b)):
+        ids[key] = db.session.scalar(select(GraduationCheckin.id).where(GraduationCheckin.household_id == household.id)
+                                     .order_by(GraduationCheckin.due_on))
+    users: dict[str, User | None] = {"anon": None, "fac_a": fac_a, "fac_b": fac_b, "biz_x": biz_x, "biz_y": biz_y,
+                                     "village": village, "coord": coord, "admin": admin}
+    return World(ids=ids, users=users, a=a, b=b, titles=titles, reset_code=reset_code)
+
+
+def clear_world() -> None:
+    """Delete every row but the reference data (regions, skills), children first."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in REFERENCE_TABLES:
+            db.session.execute(delete(table))
+    db.session.commit()
+    db.session.expunge_all()
+    # Bulk deletes bypass the session events that keep the ranking index current.
+    get_index().invalidate()
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table but the reference data, to tell whether a request wrote anything.
+
+    Audit events of data shown on screen are left out: a refused step re-renders the match page,
+    and a partner who accepted her is shown (and audited seeing) her contact there, as on a GET.
+    """
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        if table.name not in REFERENCE_TABLES:
+            statement = select(table).order_by(*table.primary_key.columns)
+            if table.name == "audit_event":
+                statement = statement.where(table.c.action.not_like("%shown"))
+            rows[table.name] = [tuple(row) for row in db.session.execute(statement)]
+    return rows
+
+
+class Environment:
+    """The module's app and world; rebuilds the world only when a request changed it."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.world = build_world()
+        self.dirty = False  # a request wrote to the world
+        self.touched = False  # a page was opened since the world was built (it may have marked things read)
+        self._snapshot: dict[str, list[tuple]] | None = None
+
+    def clean(self, *, pristine: bool = False) -> World:
+        """The world as built: rebuilt if a request wrote to it (or, ``pristine``, if anybody used it)."""
+        if self.dirty or (pristine and self.touched):
+            clear_world()
+            self.world = build_world()
+            self.dirty = self.touched = False
+            self._snapshot = None
+        return self.world
+
+    def before(self) -> dict[str, list[tuple]]:
+        """The database as it is now (cached while nothing writes)."""
+        if self._snapshot is None:
+            self._snapshot = snapshot()
+        return self._snapshot
+
+    def after(self, before: dict[str, list[tuple]]) -> bool:
+        """Whether the database changed since ``before``; marks the world dirty if so."""
+        db.session.expire_all()
+        now = snapshot()
+        changed = now != before
+        self._snapshot = now
+        if changed:
+            self.dirty = True
+        return changed
+
+    def forget_snapshot(self) -> None:
+        """A GET may write (an audit event, a notification read): do not trust the cached state."""
+        self._snapshot = None
+        self.touched = True
+
+    def client(self, actor: str):
+        """A test client logged in as ``actor`` (Flask-Login's own session, no password check)."""
+        client = self.app.test_client()
+        user = self.world.users[actor]
+        if user is not None:
+            with self.app.app_context(), self.app.test_request_context():
+                login_user(db.session.get(User, user.id))
+                values = dict(session)
+            with client.session_transaction() as sess:
+                sess.update(values)
+        return client
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[Environment]:
+    """One app for the module, its database holding Kab. Bogor, the skills and the world."""
+    application = make_app()
+    with application.app_context():
+        if BACKEND == "postgresql":
+            _reset_postgres_schema()
+        else:
+            db.create_all()
+        load_regions_subset(db.session, [TEST_DISTRICT])
+        load_skills(db.session)
+        db.session.commit()
+        yield Environment(application)
+        db.session.remove()
+        if BACKEND == "postgresql":
+            _empty_postgres_tables()
+        else:
+            db.engine.dispose()
+
+
+# --- Form data --------------------------------------------------------------------------------------
+
+
+def household_form(world: World, key: str) -> dict[str, Any]:
+    """The profile form of household ``key`` as her facilitator would send it, with one change."""
+    household = db.session.get(Household, world.ids[key])
+    return {
+        "full_name": household.full_name, "nik": household.nik, "kk_number": household.kk_number,
+        "birth_date": household.birth_date.isoformat(), "phone": household.phone, "address": household.address,
+        "desa": household.desa.name, "desa_code": household.desa_code, "components-anak_sd": "1",
+        "skills_text": household.skills_text, "work_preference": "own_business", "travel_range": "kecamatan",
+        "hours_per_week": "25", "income_bracket": "lt_1jt", "status": household.status, "submit": "1",
+    }
+
+
+NEW_HOUSEHOLD = {
+    "full_name": "Imas Masitoh", "nik": "3201 1652 0385 0002", "birth_date": "1985-03-12", "phone": "0813-1111-2222",
+    "desa": "Sukamaju", "desa_code": SUKAMAJU, "components-anak_sd": "2", "skills_text": "jahit baju",
+    "work_preference": "own_business", "travel_range": "kecamatan", "hours_per_week": "20",
+    "income_bracket": "lt_1jt", "status": "active", "submit": "1",
+}
+OFFER_FORM = {
+    "kind": OfferKind.JOB, "title": "Penjahit gamis baru", "description": "Menjahit gamis, bahan disediakan.",
+    "skills_text": "jahit, obras", "places": "3", "desa_code": SUKAMAJU, "reach": "kecamatan", "hours_per_week": "20",
+    "schedule": "Senin–Jumat pagi", "pay_amount": "Rp1.500.000", "pay_terms": "per bulan",
+    "start_date": "2026-12-01", "end_date": "2027-03-31", "status": OfferStatus.OPEN,
+}
+PROFILE_FORM = {
+    "name": "Konveksi Baru", "description": "Konveksi gamis.", "desa_code": SUKAMAJU, "desa_name": "Sukamaju",
+    "address": "Jl. Raya Cibungbulang 5", "contact_person": "Pak Ujang", "phone": "0857-1111-3333",
+    "email": "konveksi@example.test",
+}
+REGISTRATION = {
+    "kind": "business", "organization_name": "Konveksi Berkah Cibatok", "desa_code": SUKAMAJU,
+    "contact_name": "Dedi Supriadi", "email": "dedi@konveksi.test", "phone": "0812-3456-7890",
+    "password": "jahit-rapi-99", "password_confirm": "jahit-rapi-99",
+}
+_SERIAL = itertools.count(1)
+NEW_PASSWORD = {"password": "sandi-baru-123", "password_confirm": "sandi-baru-123"}
+
+
+def _today() -> str:
+    return local_today().isoformat()
+
+
+def _upload(world: World) -> dict[str, Any]:
+    csv = _import_csv("Nani Suryani", "3201164502900201", "Sukamaju", "Cibungbulang")
+    return {"file": (io.BytesIO(csv), "kpm.csv"), "update_existing": "update"}
+
+
+def _candidate_of_x(world: World) -> dict[str, Any]:
+    offer = db.session.get(Offer, world.ids["oX"])
+    ranked = [c for c in rank_households_for_offer(offer, k=60) if c.household.facilitator_id is not None]
+    assert ranked, "business X's offer has no candidate to ask for"
+    return {"target": ranked[0].household.id}
+
+
+# --- The table -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One request (an endpoint, a method, a URL naming own or others' objects) and what each actor gets."""
+
+    endpoint: str
+    method: str
+    url: str
+    expect: dict[str, int]
+    variant: str = ""
+    data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
+    writers: frozenset[str] = frozenset()
+    anon_to_login: bool = True
+    # Each writer changes only what is its own (its password, its profile): no rebuild between them.
+    independent: bool = False
+
+    @property
+    def id(self) -> str:
+        """The pytest id of the row."""
+        return f"{self.method} {self.endpoint}" + (f" [{self.variant}]" if self.variant else "")
+
+    def form(self, world: World) -> dict[str, Any] | None:
+        """The posted form for this world."""
+        if callable(self.data):
+            return self.data(world)
+        if self.data is None:
+            return None
+        return {key: value.format(**world.ids) if isinstance(value, str) else value
+                for key, value in self.data.items()}
+
+
+def _row(endpoint: str, method: str, url: str, statuses: str, variant: str = "", *, data: Any = None,
+         writers: str = "", anon_to_login: bool = True, independent: bool = False) -> Row:
+    codes = [int(code) for code in statuses.split()]
+    assert len(codes) == len(ACTORS), f"{endpoint}: {len(codes)} statuses for {len(ACTORS)} actors"
+    unknown = set(writers.split()) - set(ACTORS)
+    assert not unknown, f"{endpoint}: unknown actors {unknown}"
+    return Row(endpoint, method, url, dict(zip(ACTORS, codes, strict=True)), variant, data,
+               frozenset(writers.split()), anon_to_login, independent)
+
+
+def GET(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: Any) -> Row:  # noqa: N802
+    """A GET row."""
+    return _row(endpoint, "GET", url, statuses, variant, **kwargs)
+
+
+def POST(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: Any) -> Row:  # noqa: N802
+    """A POST row; ``writers`` are the actors whose request must change the database."""
+    return _row(endpoint, "POST", url, statuses, variant, **kwargs)
+
+
+LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin"
+FACILITATOR_SIDE = "fac_a coord"
+
+# Columns:                                        anon fac_a fac_b biz_x biz_y village coord admin
+ROWS: list[Row] = [
+    # main
+    GET("main.index", "/", "302 302 302 302 302 302 302 302"),
+    GET("main.home", "/home", "302 200 200 200 200 200 200 200"),
+    GET("main.healthz", "/healthz", "200 200 200 200 200 200 200 200"),
+    GET("main.export_table", "/home/unmatched.xlsx", "302 200 200 404 404 404 404 404", "unmatched"),
+    GET("main.export_table", "/home/checkins.xlsx", "302 200 200 404 404 404 404 404", "checkins"),
+    GET("main.export_table", "/home/pipeline.xlsx", "302 200 200 404 404 404 200 404", "pipeline"),
+    GET("main.export_table", "/home/facilitators.xlsx", "302 404 404 404 404 404 200 404", "facilitators"),
+    GET("main.export_table", "/home/kecamatan.xlsx", "302 404 404 404 404 404 200 404", "kecamatan"),
+    GET("main.export_table", "/home/partners.xlsx", "302 404 404 404 404 404 200 404", "partners"),
+    GET("main.export_table", "/home/programs.xlsx", "302 404 404 200 200 200 404 404", "programs"),
+    GET("main.export_table", "/home/nothing.xlsx", "302 404 404 404 404 404 404 404", "unknown table"),
+    GET("static", "/static/app.css", "200 200 200 200 200 200 200 200"),
+    # auth
+    GET("auth.login", "/auth/login", "200 302 302 302 302 302 302 302"),
+    POST("auth.login", "/auth/login", "302 302 302 302 302 302 302 302", anon_to_login=False,
+         data={"email": "fac.a@example.test", "password": PASSWORD}, writers="anon"),
+    POST("auth.logout", "/auth/logout", "302 302 302 302 302 302 302 302"),
+    GET("auth.register", "/auth/register", "200 302 302 302 302 302 302 302"),
+    POST("auth.register", "/auth/register", "200 302 302 302 302 302 302 302", data=REGISTRATION, writers="anon"),
+    GET("auth.register_regions", "/auth/register/regions?q=Sukamaju", "200 200 200 200 200 200 200 200"),
+    GET("auth.change_password", "/auth/password", "302 200 200 200 200 200 200 200"),
+    POST("auth.change_password", "/auth/password", "302 302 302 302 302 302 302 302",
+         data={"current_password": PASSWORD, **NEW_PASSWORD}, writers=LOGGED_IN, independent=True),
+    GET("auth.reset_password", "/auth/reset", "200 200 200 200 200 200 200 200"),
+    POST("auth.reset_password", "/auth/reset", "302 302 302 302 302 302 302 302", anon_to_login=False,
+         data=lambda w: {"code": w.reset_code, **NEW_PASSWORD}, writers="anon " + LOGGED_IN),
+    POST("auth.set_language", "/auth/language", "302 302 302 302 302 302 302 302", anon_to_login=False,
+         data={"language": "id"}),
+    # api
+    GET("api.regions_search", "/api/regions/search?q=Sukamaju", "401 200 200 200 200 200 200 200"),
+    GET("api.skills_search", "/api/skills/search?q=jahit", "401 200 200 200 200 200 200 200"),
+    # admin
+    GET("admin.organizations", "/admin/organizations", "302 403 403 403 403 403 200 200"),
+    GET("admin.organizations", "/admin/organizations?status=active", "302 403 403 403 403 403 200 200", "active"),
+    GET("admin.organization_detail", "/admin/organizations/{orgX}", "302 403 403 403 403 403 200 200"),
+    GET("admin.organization_detail", "/admin/organizations/999999", "302 403 403 403 403 403 404 404", "missing"),
+    GET("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 200 200"),
+    POST("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 302 302",
+         data={"reason": "Alamat usaha tidak ditemukan"}, writers="coord admin"),
+    POST("admin.approve_organization", "/admin/organizations/{orgP}/approve", "302 403 403 403 403 403 302 302",
+         writers="coord admin"),
+    GET("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 200 200"),
+    POST("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 302 302",
+         data={"reason": "Laporan penipuan"}, writers="coord admin"),
+    POST("admin.reinstate_organization", "/admin/organizations/{orgS}/reinstate", "302 403 403 403 403 403 302 302",
+         writers="coord admin"),
+    GET("admin.users", "/admin/users", "302 403 403 403 403 403 200 200"),
+    GET("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 200 200"),
+    POST("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 302 200", "facilitator of Cibungbulang",
+         data={"role": Role.FACILITATOR, "name": "Rina Marlina", "email": "rina@example.test", "phone": "",
+               "areas": [CIBUNGBULANG], "password": "mulai-12345"}, writers="coord"),
+    POST("admin.issue_reset", "/admin/users/{facB}/reset", "302 403 403 403 403 403 200 200", "a facilitator",
+         writers="coord admin"),
+    POST("admin.issue_reset", "/admin/users/{admin}/reset", "302 403 403 403 403 403 404 404", "the admin"),
+    POST("admin.set_user_status", "/admin/users/{facB}/status", "302 403 403 403 403 403 302 302", "a facilitator",
+         data={"enable": "0"}, writers="coord admin"),
+    POST("admin.set_user_status", "/admin/users/{admin}/status", "302 403 403 403 403 403 404 404", "the admin",
+         data={"enable": "0"}),
+    # graduation
+    GET("graduation.readiness", "/graduation/households/{hA}/readiness", "302 200 404 403 403 403 200 403", "hA"),
+    GET("graduation.readiness", "/graduation/households/{hB}/readiness", "302 404 200 403 403 403 200 403", "hB"),
+    POST("graduation.readiness", "/graduation/households/{hA}/readiness", "302 302 404 403 403 403 200 403", "hA",
+         data=lambda w: {"household_size": "4", "children_in_school": "all_attend", "monthly_income": "2500000",
+                        "income_since": "2026-01-05"}, writers="fac_a"),
+    GET("graduation.graduate", "/graduation/households/{hA}/graduate", "302 200 404 403 403 403 403 403", "hA"),
+    GET("graduation.graduate", "/graduation/households/{hB}/graduate", "302 404 200 403 403 403 403 403", "hB"),
+    POST("graduation.graduate", "/graduation/households/{hA}/graduate", "302 302 404 403 403 403 403 403", "hA",
+         data=lambda w: {"graduation_type": GraduationType.SELF_RELIANT, "graduated_on": _today(),
+                         "evidence": "Penghasilan tetap dari konveksi.", "confirm_not_ready": "y"}, writers="fac_a"),
+    GET("graduation.queue", "/graduation/queue", "302 403 403 403 403 403 200 403"),
+    GET("graduation.record", "/graduation/records/{rA}", "302 200 404 403 403 403 200 403", "rA"),
+    GET("graduation.record", "/graduation/records/{rB}", "302 404 200 403 403 403 200 403", "rB"),
+    POST("graduation.approve", "/graduation/records/{rA}/approve", "302 403 403 403 403 403 302 403",
+         writers="coord"),
+    POST("graduation.reject", "/graduation/records/{rA}/reject", "302 403 403 403 403 403 302 403",
+         data={"reason": "Lampirkan slip gaji terbaru."}, writers="coord"),
+    GET("graduation.checkins", "/graduation/checkins", "302 200 200 403 403 403 403 403"),
+    GET("graduation.checkin", "/graduation/checkins/{cA}", "302 200 404 403 403 403 403 403", "cA"),
+    GET("graduation.checkin", "/graduation/checkins/{cB}", "302 404 200 403 403 403 403 403", "cB"),
+    POST("graduation.checkin", "/graduation/checkins/{cA}", "302 302 404 403 403 403 403 403", "cA",
+         data=lambda w: {"done_on": _today(), "monthly_income": "3000000", "note": "Usaha jalan."},
+         writers="fac_a"),
+    # households
+    GET("households.index", "/households/", "302 200 200 403 403 403 200 403"),
+    GET("households.index", "/households/?q=Yuyun", "302 200 200 403 403 403 200 403", "search B's name"),
+    GET("households.export", "/households/export.xlsx", "302 200 200 403 403 403 200 403"),
+    GET("households.new", "/households/new", "302 200 200 403 403 403 403 403"),
+    POST("households.new", "/households/new", "302 302 200 403 403 403 403 403", data=NEW_HOUSEHOLD,
+         writers="fac_a"),
+    GET("households.detail", "/households/{hA}", "302 200 404 403 403 403 200 403", "hA"),
+    GET("households.detail", "/households/{hB}", "302 404 200 403 403 403 200 403", "hB"),
+    GET("households.edit", "/households/{hA}/edit", "302 200 404 403 403 403 403 403", "hA"),
+    GET("households.edit", "/households/{hB}/edit", "302 404 200 403 403 403 403 403", "hB"),
+    POST("households.edit", "/households/{hA}/edit", "302 302 404 403 403 403 403 403", "hA",
+         data=lambda w: household_form(w, "hA"), writers="fac_a"),
+    POST("households.edit", "/households/{hB}/edit", "302 404 302 403 403 403 403 403", "hB",
+         data=lambda w: household_form(w, "hB"), writers="fac_b"),
+    POST("households.not_duplicate", "/households/{hA}/not-duplicate", "302 302 404 403 403 403 403 403",
+         writers="fac_a"),
+    GET("households.import_template", "/households/import/template.xlsx", "302 200 200 403 403 403 403 403"),
+    GET("households.import_upload", "/households/import", "302 200 200 403 403 403 403 403"),
+    POST("households.import_upload", "/households/import", "302 302 302 403 403 403 403 403", data=_upload,
+         writers="fac_a fac_b", independent=True),
+    GET("households.import_preview", "/households/import/{batch_a}", "302 200 404 403 403 403 403 403", "A's"),
+    GET("households.import_preview", "/households/import/{batch_b}", "302 404 200 403 403 403 403 403", "B's"),
+    GET("households.import_rejected", "/households/import/{batch_a}/rejected.xlsx", "302 200 404 403 403 403 403 403",
+        "A's"),
+    GET("households.import_rejected", "/households/import/{batch_b}/rejected.xlsx", "302 404 200 403 403 403 403 403",
+        "B's"),
+    POST("households.import_confirm", "/households/import/{batch_a}/confirm", "302 302 404 403 403 403 403 403",
+         "A's", writers="fac_a"),
+    # matches
+    GET("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200"),
+    GET("matches.batch", f"/matches/batch?kecamatan={CIBUNGBULANG}", "302 403 403 403 403 403 200 200", "preview"),
+    POST("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200", "stale preview",
+         data={"kecamatan": CIBUNGBULANG, "fingerprint": "0" * 16}),
+    GET("matches.find", "/matches/households/{hA}/find", "302 200 404 403 403 403 200 403", "hA"),
+    GET("matches.find", "/matches/households/{hB}/find", "302 404 200 403 403 403 200 403", "hB"),
+    POST("matches.propose", "/matches/households/{hA}/propose", "302 302 404 403 403 403 302 403", "hA",
+         data={"target": "{oX2}"}, writers=FACILITATOR_SIDE),
+    POST("matches.propose", "/matches/households/{hB}/propose", "302 404 302 403 403 403 302 403", "hB",
+         data={"target": "{oX2}"}, writers="fac_b coord"),
+    GET("matches.detail", "/matches/{mAX}", "302 200 404 200 404 404 200 403", "accepted by X"),
+    GET("matches.detail", "/matches/{mPX}", "302 200 404 200 404 404 200 403", "started with X"),
+    GET("matches.detail", "/matches/{mBY}", "302 404 200 404 200 404 200 403", "introduced to Y"),
+    GET("matches.detail", "/matches/{mAY}", "302 200 404 404 200 404 200 403", "requested by Y"),
+    GET("matches.detail", "/matches/{mAV}", "302 200 404 404 404 404 200 403", "proposed, not introduced"),
+    GET("matches.detail", "/matches/{mBV}", "302 404 200 404 404 200 200 403", "introduced to the village"),
+    POST("matches.step", "/matches/{mAV}/consent", "302 302 404 404 404 404 302 403", "consent",
+         writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mPV}/introduce", "302 302 404 404 404 404 302 403", "introduce",
+         writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mAY}/approve", "302 302 404 404 403 404 302 403", "approve Y's request",
+         data={"consent": "y"}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mAY}/refuse", "302 302 404 404 403 404 302 403", "refuse Y's request",
+         data={"reason": "not_interested"}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mBY}/accept", "302 404 403 404 302 404 403 403", "accept",
+         writers="biz_y"),
+    POST("matches.step", "/matches/{mBY}/decline", "302 404 403 404 302 404 403 403", "decline",
+         data={"reason": "too_far"}, writers="biz_y"),
+    POST("matches.step", "/matches/{mAX}/start", "302 302 404 403 404 404 302 403", "start",
+         data=lambda w: {"started_on": _today()}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mPX}/complete", "302 302 404 403 404 404 302 403", "complete",
+         data=lambda w: {"income_after": "2500000", "ended_on": _today()}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mAX}/drop", "302 302 404 403 404 404 302 403", "drop",
+         data={"reason": "health"}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mAX}/fly", "302 404 404 404 404 404 404 403", "unknown action"),
+    GET("matches.inbox", "/matches/inbox", "302 403 403 200 200 200 403 403"),
+    GET("matches.candidates", "/matches/offers/{oX}/candidates", "302 403 403 200 404 404 403 403", "oX"),
+    GET("matches.candidates", "/matches/offers/{oY}/candidates", "302 403 403 404 200 404 403 403", "oY"),
+    POST("matches.request_introduction", "/matches/offers/{oX}/request", "302 403 403 302 404 404 403 403", "oX",
+         data=_candidate_of_x, writers="biz_x"),
+    # notifications
+    GET("notifications.index", "/notifications/", "302 200 200 200 200 200 200 200"),
+    GET("notifications.open_one", "/notifications/{nA}", "302 302 404 404 404 404 404 404", "A's"),
+    GET("notifications.open_one", "/notifications/{nX}", "302 404 404 302 404 404 404 404", "X's"),
+    POST("notifications.read_all", "/notifications/read-all", "302 302 302 302 302 302 302 302",
+         writers="fac_a fac_b biz_x biz_y", independent=True),
+    # partners
+    GET("partners.profile", "/partners/profile", "302 403 403 200 200 200 403 403"),
+    GET("partners.edit_profile", "/partners/profile/edit", "302 403 403 200 200 200 403 403"),
+    POST("partners.edit_profile", "/partners/profile/edit", "302 403 403 302 302 200 403 403", "a business profile",
+         data=PROFILE_FORM, writers="biz_x biz_y", independent=True),
+    GET("partners.members", "/partners/members", "302 403 403 200 200 200 403 403"),
+    POST("partners.members", "/partners/members", "302 403 403 302 302 302 403 403",
+         data=lambda w: {"name": "Teh Nia", "email": f"nia{next(_SERIAL)}@example.test", "access": "password",
+                         "password": "mulai-12345"},
+         writers="biz_x biz_y village", independent=True),
+    POST("partners.member_code", "/partners/members/{memberX}/code", "302 403 403 200 404 404 403 403",
+         "X's colleague", writers="biz_x"),
+    POST("partners.member_access", "/partners/members/{memberX}/access", "302 403 403 302 404 404 403 403",
+         "X's colleague", data={"active": "0"}, writers="biz_x"),
+    GET("partners.my_offers", "/partners/offers", "302 403 403 200 200 200 403 403"),
+    GET("partners.new_offer", "/partners/offers/new", "302 403 403 200 200 200 403 403"),
+    POST("partners.new_offer", "/partners/offers/new", "302 403 403 302 302 200 403 403", "a job",
+         data=OFFER_FORM, writers="biz_x biz_y", independent=True),
+    GET("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 200 404 404 403 403", "oX"),
+    GET("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 200 404 403 403", "oY"),
+    POST("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 302 404 404 403 403", "oX",
+         data=OFFER_FORM, writers="biz_x"),
+    POST("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 302 404 403 403", "oY",
+         data=OFFER_FORM, writers="biz_y"),
+    POST("partners.offer_status", "/partners/offers/{oX}/status", "302 403 403 302 404 404 403 403", "oX",
+         data={"status": OfferStatus.CLOSED}, writers="biz_x"),
+    POST("partners.offer_status", "/partners/offers/{oY}/status", "302 403 403 404 302 404 403 403", "oY",
+         data={"status": OfferStatus.CLOSED}, writers="biz_y"),
+    GET("partners.offer_detail", "/partners/offers/{oX}", "302 200 200 200 404 404 200 200", "oX"),
+    GET("partners.offer_detail", "/partners/offers/{oY}", "302 200 200 404 200 404 200 200", "oY"),
+    GET("partners.offer_detail", "/partners/offers/{oV}", "302 200 200 404 404 200 200 200", "oV"),
+    GET("partners.search", "/partners/search", "302 200 200 403 403 403 200 200"),
+    GET("partners.directory", "/partners/directory", "302 200 200 403 403 403 200 200"),
+    GET("partners.organization", "/partners/organizations/{orgX}", "302 200 200 403 403 403 200 200", "active"),
+    GET("partners.organization", "/partners/organizations/{orgP}", "302 404 404 403 403 403 404 404", "pending"),
+]
+
+
+# --- Checking a response ----------------------------------------------------------------------------
+
+_DIGIT_GAP = re.compile(r"(?<=\d)[\s.\-\u00a0](?=\d)")
+
+
+def readable_text(response) -> str:
+    """What a reader of the response sees: the page, the JSON, or the cells of a workbook."""
+    if response.mimetype == XLSX:
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            text = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+                            if name.endswith(".xml"))
+    else:
+        text = response.get_data(as_text=True)
+    text = html.unescape(text)
+    # A NIK written "3201 1652 0385 0002" is still a NIK.
+    return text + "\n" + _DIGIT_GAP.sub("", text)
+
+
+def leaks(response, forbidden: list[str]) -> list[str]:
+    """The forbidden strings found in ``response``."""
+    text = readable_text(response)
+    return [value for value in forbidden if value and value in text]
+
+
+def check(row: Row, actor: str, response, world: World) -> list[str]:
+    """What is wrong with ``actor``'s response to ``row``, in words."""
+    problems = []
+    expected = row.expect[actor]
+    if response.status_code != expected:
+        problems.append(f"{actor}: status {response.status_code}, expected {expected}")
+    if actor == "anon" and response.status_code == 302 and row.anon_to_login:
+        location = response.headers.get("Location", "")
+        if "/auth/login" not in location:
+            problems.append(f"anon: redirected to {location}, not to the login page")
+    found = leaks(response, world.forbidden(actor))
+    if found:
+        problems.append(f"{actor}: response shows {found}")
+    return problems
+
+
+def _ids(rows: list[Row]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        seen[row.id] = seen.get(row.id, 0) + 1
+        out.append(row.id if seen[row.id] == 1 else f"{row.id} #{seen[row.id]}")
+    return out
+
+
+GET_ROWS = [row for row in ROWS if row.method == "GET"]
+POST_ROWS = [row for row in ROWS if row.method == "POST"]
+
+
+# --- Tests -------------------------------------------------------------------------------------------
+
+
+def test_every_route_is_in_the_table(env):
+    """A new page or action would go live without anyone deciding who may open it."""
+    routes = {(rule.endpoint, method) for rule in env.app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(row.endpoint, row.method) for row in ROWS}
+    missing = sorted(routes - covered)
+    assert not missing, f"routes missing from the authorization table: {missing}"
+    unknown = sorted(covered - routes)
+    assert not unknown, f"the authorization table names routes the app does not have: {unknown}"
+
+
+def test_the_leak_detector_sees_what_owners_see(env):
+    """The table could pass while leaking, if it searched for NIKs, names or phones as no page writes them."""
+    world = env.clean()
+    a, b, ids = world.a, world.b, world.ids
+    seen = {
+        ("fac_a", f"/households/{ids['hA']}"): [a.names[0], a.niks[0], a.niks[1], a.phones[0], a.addresses[0]],
+        ("coord", f"/households/{ids['hB']}"): [b.names[0], b.niks[0], b.phones[0], b.addresses[0]],
+        ("fac_a", "/households/export.xlsx"): [a.names[2], a.niks[4], a.phones[2]],
+        ("fac_a", f"/households/import/{ids['batch_a']}"): [a.names[3]],
+        ("biz_x", f"/matches/{ids['mAX']}"): [a.names[0], a.phones[0]],
+        ("biz_x", "/matches/inbox"): [a.names[1]],
+    }
+    missing = []
+    for (actor, url), values in seen.items():
+        text = readable_text(env.client(actor).get(url))
+        missing += [f"{actor} {url}: {value}" for value in values if value not in text]
+    env.forget_snapshot()
+    assert not missing, "owners do not see their own data as the detector expects:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("row", GET_ROWS, ids=_ids(GET_ROWS))
+def test_pages(env, row):
+    """A user could open a page that is not hers, or read another owner's households, offers or NIKs."""
+    problems = []
+    world = env.clean()
+    url = row.url.format(**world.ids)
+    for actor in ACTORS:
+        response = env.client(actor).get(url)
+        problems += check(row, actor, response, world)
+    env.forget_snapshot()
+    assert not problems, f"GET {url}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("row", POST_ROWS, ids=_ids(POST_ROWS))
+def test_actions(env, row):
+    """A user could change what is not hers, or an allowed action would silently do nothing."""
+    problems = []
+    world = env.clean(pristine=row.independent)
+    for actor in ACTORS:
+        if not row.independent:
+            # An allowed change starts from the world as built; a refused one from whatever nobody changed.
+            world = env.clean(pristine=actor in row.writers)
+        url = row.url.format(**world.ids)
+        before = env.before()
+        response = env.client(actor).post(url, data=row.form(world))
+        changed = env.after(before)
+        problems += check(row, actor, response, world)
+        if actor in row.writers and not changed and response.status_code == row.expect[actor]:
+            problems.append(f"{actor}: allowed, but nothing was written")
+        if actor not in row.writers and changed:
+            problems.append(f"{actor}: the request changed the database")
+    assert not problems, f"POST {row.url}:\n" + "\n".join(problems)
