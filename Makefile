@@ -9,7 +9,7 @@ TRANSLATIONS := matchmaker/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint translations extract-messages serve setup demo-data clean
+.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ test: $(VENV)/.requirements-dev translations
 		MATCHMAKER_TEST_BACKEND=postgresql $(BIN)/python -m pytest -p no:cacheprovider; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (CI sets it)."; fi
 	$(BIN)/ruff check .
+
+# Not part of `make test`: builds a 100,000-household district on a PostgreSQL of its own
+# (first run ~3 min), then 20 users for 3 minutes (LOAD_USERS, LOAD_DURATION; FAULT=1 for the
+# database-restart phase). See tests/load/run.py --help.
+load-test: $(VENV)/.requirements-dev translations
+	FAULT=$(FAULT) $(BIN)/python tests/load/run.py
 
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .

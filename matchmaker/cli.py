@@ -51,6 +51,30 @@ def seed_demo(password: str) -> None:
     click.echo(f"Demo district: {summary} added in {time.perf_counter() - started:.1f} s.")
 
 
+@seed_cli.command("load")
+@click.option("--households", default=100_000, show_default=True, help="KPM households (250 per facilitator).")
+@click.option("--offers", default=10_000, show_default=True, help="Offers and programs of the partners.")
+@click.option("--password", envvar="LOAD_PASSWORD", default=None, help="Password of every load-test account.")
+def seed_load(households: int, offers: int, password: str | None) -> None:
+    """Build a full-size district for load tests (accounts …@load.test); does nothing if already there."""
+    from .demo.load import DEFAULT_PASSWORD, LoadDataError, load_district
+
+    started = time.perf_counter()
+    password = password or DEFAULT_PASSWORD
+    try:
+        summary = load_district(
+            db.session, households=households, offers=offers, password=password,
+            progress=lambda message: click.echo(f"  {message}"),
+        )
+    except LoadDataError as error:
+        raise click.ClickException(str(error)) from error
+    if summary.already_loaded:
+        click.echo(f"Load district already there ({summary.line()}): nothing added.")
+    else:
+        click.echo(f"Load district: {summary.line()} added in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Accounts: pendamping1@load.test …, usaha1@load.test …, koordinator@load.test; password {password}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     from .graduation.cli import graduation_cli

@@ -15,16 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import sys
+import threading
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, update
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..audit import record_audit
 from ..auth.services import AccountError, IssuedReset, create_user, issue_password_reset
@@ -595,14 +598,22 @@ def _similarities(words: list[str], vocabulary_words: list[str]) -> dict[str, di
 @dataclass
 class _Document:
     key: int
-    words: set[str]
-    title_words: set[str]
-    skill_slugs: set[str] = field(default_factory=set)
+    words: AbstractSet[str]
+    title_words: AbstractSet[str]
+    skill_slugs: AbstractSet[str] = field(default_factory=frozenset)
 
 
-def _rank(query: str, documents: list[_Document]) -> dict[int, float]:
+def _rank(
+    query: str,
+    documents: list[_Document],
+    similar: dict[str, dict[str, float]] | None = None,
+) -> dict[int, float]:
     """Score documents against ``query``: every query word must match (typo-tolerant) or name
-    a canonical skill the document is linked to. Returns ``{key: score}`` of the matches."""
+    a canonical skill the document is linked to. Returns ``{key: score}`` of the matches.
+
+    ``similar`` may hold the close words of each query word, computed over any vocabulary
+    that includes the documents' words (the scores only depend on the pairs of words).
+    """
     words = query_words(query)
     if not words:
         return {document.key: 0.0 for document in documents}
@@ -610,13 +621,17 @@ def _rank(query: str, documents: list[_Document]) -> dict[int, float]:
     for slug, phrase in resolve_skill_slugs(query):
         for word in _words(phrase):
             word_skills.setdefault(word, set()).add(slug)
-    vocabulary_words = sorted(set().union(*(document.words for document in documents))) if documents else []
-    similar = _similarities(words, vocabulary_words)
+    if similar is None:
+        vocabulary_words = sorted(set().union(*(document.words for document in documents))) if documents else []
+        similar = _similarities(words, vocabulary_words)
+    # A set intersection (in C) finds the document's close words; most documents have none.
+    close_words = {word: frozenset(similar[word]) for word in words}
     scores: dict[int, float] = {}
     for document in documents:
         total = 0.0
         for word in words:
-            best = max((similar[word].get(text_word, 0.0) for text_word in document.words), default=0.0)
+            close = similar[word]
+            best = max((close[text_word] for text_word in close_words[word] & document.words), default=0.0)
             if word_skills.get(word, set()) & document.skill_slugs:
                 best = max(best, 100.0)
             if best < MATCH_CUTOFF:
@@ -650,34 +665,62 @@ def _label_text(group: str, code: str | None) -> str:
     return " ".join(texts)
 
 
-def _offer_document(row: OfferRow) -> _Document:
-    offer = row.offer
-    parts = [
-        offer.title,
-        offer.description,
-        offer.skills_text,
-        offer.organization.name,
-        _label_text("offer_kind", offer.kind),
-        offer.desa.name if offer.desa else "",
-        offer.desa.parent.name if offer.desa and offer.desa.parent else "",
-    ]
-    for skill in offer.skills:
-        parts += [skill.name_id, skill.name_en, *skill.synonyms]
-    return _Document(
-        key=offer.id,
-        words=set(_words(" ".join(parts))),
-        title_words=set(_words(offer.title)),
-        skill_slugs={skill.slug for skill in offer.skills},
-    )
+class _SearchCache:
+    """Per-process cache of offer search documents and of the close words of query words.
 
-
-def search_offers(viewer: User, filters: OfferFilters, today: dt.date | None = None) -> list[OfferRow]:
-    """Published offers of active organizations that match ``filters``, best match first.
-
-    The text query tolerates typos (rapidfuzz over title, description, skills, provider
-    name, kind and place) and also finds offers linked to the canonical skills it names.
+    Turning an offer's texts into words is most of a search's work, and offers change
+    seldom: a document is kept under the very texts it was made from, so any edit (title,
+    description, provider name, place, skills) simply misses the cache. Close words are
+    computed against every word seen so far, a superset of any search's documents, which
+    gives the same scores (they depend only on pairs of words) and lets them be reused
+    until a new word appears.
     """
-    today = today or local_today()
+
+    MAX_DOCUMENTS = 50_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.documents: dict[tuple, _Document] = {}
+        self.vocabulary: set[str] = set()
+        self.sorted_vocabulary: list[str] | None = None
+        self.similar: dict[str, dict[str, float]] = {}
+
+    def get(self, key: tuple) -> _Document:
+        """The document cached under ``key``."""
+        return self.documents[key]
+
+    def add(self, key: tuple, document: _Document) -> None:
+        """Cache ``document`` under ``key`` and add its words to the vocabulary."""
+        with self.lock:
+            if len(self.documents) >= self.MAX_DOCUMENTS:
+                self.documents.clear()
+            self.documents[key] = document
+            if not document.words <= self.vocabulary:
+                self.vocabulary |= document.words
+                self.sorted_vocabulary = None
+                self.similar = {}
+
+    def similarities(self, words: list[str]) -> dict[str, dict[str, float]]:
+        """Close words of each query word among every word of the cached documents."""
+        with self.lock:
+            if self.sorted_vocabulary is None:
+                self.sorted_vocabulary = sorted(self.vocabulary)
+            vocabulary, similar = self.sorted_vocabulary, self.similar
+        missing = [word for word in words if word not in similar]
+        if missing:
+            found = _similarities(missing, vocabulary)
+            with self.lock:
+                if self.similar is similar:
+                    similar.update(found)
+            similar = {**similar, **found}
+        return {word: similar[word] for word in words}
+
+
+_search_cache = _SearchCache()
+
+
+def _offer_conditions(viewer: User, filters: OfferFilters, today: dt.date, taken) -> list[ColumnElement[bool]]:
+    """SQL conditions of the offers ``filters`` select (places taken come from ``taken``)."""
     conditions: list[ColumnElement[bool]] = [
         Organization.status == OrgStatus.ACTIVE,
         Offer.status != OfferStatus.DRAFT,
@@ -697,15 +740,144 @@ def search_offers(viewer: User, filters: OfferFilters, today: dt.date | None = N
             )
         )
     if filters.open_only:
-        conditions += [Offer.status == OfferStatus.OPEN, or_(Offer.end_date.is_(None), Offer.end_date >= today)]
-    rows = _offer_rows(*conditions, today=today, order_by=(Offer.created_at.desc(), Offer.id.desc()))
-    if filters.open_only:
-        rows = [row for row in rows if row.status == OfferStatus.OPEN]
-    if not query_words(filters.q):
-        return rows
-    scores = _rank(filters.q, [_offer_document(row) for row in rows])
-    matched = [row for row in rows if row.offer.id in scores]
-    return sorted(matched, key=lambda row: -scores[row.offer.id])
+        # Open as people see it (effective_status): open, not past its end date, not full.
+        conditions += [
+            Offer.status == OfferStatus.OPEN,
+            or_(Offer.end_date.is_(None), Offer.end_date >= today),
+            func.coalesce(taken.c.taken, 0) < Offer.places,
+        ]
+    return conditions
+
+
+def _offer_documents(conditions: list[ColumnElement[bool]], taken) -> list[_Document]:
+    """The search documents of the offers matching ``conditions``, newest first, from the cache.
+
+    A document is cached under the offer's id and ``updated_at`` (every edit of an offer
+    moves it), its provider's name and its linked skills, so only new or changed offers
+    have their texts read and split into words.
+    """
+    # One row per offer with its skill ids aggregated, run on the session's connection (Core):
+    # thousands of plain tuples, without ORM row processing.
+    linked = (
+        select(offer_skill.c.offer_id, func.aggregate_strings(cast(offer_skill.c.skill_id, String), ",").label("ids"))
+        .group_by(offer_skill.c.offer_id)
+        .subquery()
+    )
+    rows = db.session.connection().execute(
+        select(Offer.id, Offer.updated_at, Organization.name, linked.c.ids)
+        .join(Organization, Offer.organization_id == Organization.id)
+        .outerjoin(taken, taken.c.offer_id == Offer.id)
+        .outerjoin(linked, linked.c.offer_id == Offer.id)
+        .where(*conditions)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+    )
+    keys = [(offer_id, updated, provider, ids or "") for offer_id, updated, provider, ids in rows.all()]
+    documents = [_search_cache.documents.get(key) for key in keys]
+    missing = [key for key, document in zip(keys, documents, strict=True) if document is None]
+    if not missing:
+        return documents  # type: ignore[return-value]
+    _cache_offer_documents(missing)
+    return [_search_cache.get(key) for key in keys]
+
+
+def _cache_offer_documents(keys: list[tuple]) -> None:
+    """Read the texts of the offers of ``keys`` and cache their documents."""
+    kecamatan = aliased(Region)
+    skills = {skill.id: skill for skill in db.session.scalars(select(Skill))}
+    kind_labels: dict[str, str] = {}
+    by_id = {key[0]: key for key in keys}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            select(Offer.id, Offer.title, Offer.description, Offer.skills_text, Offer.kind, Region.name, kecamatan.name)
+            .outerjoin(Region, Region.code == Offer.desa_code)
+            .outerjoin(kecamatan, kecamatan.code == Region.parent_code)
+            .where(Offer.id.in_(ids[start : start + 500]))
+        )
+        for offer_id, title, description, skills_text, kind, desa, kecamatan_name in rows:
+            key = by_id[offer_id]
+            if kind not in kind_labels:
+                kind_labels[kind] = _label_text("offer_kind", kind)
+            linked = sorted(int(skill_id) for skill_id in key[3].split(",")) if key[3] else []
+            offer_skills = [skills[skill_id] for skill_id in linked if skill_id in skills]
+            parts = [title, description, skills_text, key[2], kind_labels[kind], desa or "", kecamatan_name or ""]
+            for skill in offer_skills:
+                parts += [skill.name_id, skill.name_en, *skill.synonyms]
+            _search_cache.add(
+                key,
+                _Document(
+                    key=offer_id,
+                    words=frozenset(sys.intern(word) for word in _words(" ".join(parts))),
+                    title_words=frozenset(_words(title)),
+                    skill_slugs=frozenset(skill.slug for skill in offer_skills),
+                ),
+            )
+
+
+def _matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> list[int]:
+    """Ids of the offers ``filters`` select, best match first (newest first without a query)."""
+    taken = places_taken_subquery()
+    conditions = _offer_conditions(viewer, filters, today, taken)
+    words = query_words(filters.q)
+    if not words:
+        return list(
+            db.session.scalars(
+                select(Offer.id)
+                .join(Organization, Offer.organization_id == Organization.id)
+                .outerjoin(taken, taken.c.offer_id == Offer.id)
+                .where(*conditions)
+                .order_by(Offer.created_at.desc(), Offer.id.desc())
+            )
+        )
+    documents = _offer_documents(conditions, taken)
+    scores = _rank(filters.q, documents, _search_cache.similarities(words))
+    # sorted() is stable: equal scores keep the newest-first order.
+    return sorted((document.key for document in documents if document.key in scores), key=lambda key: -scores[key])
+
+
+def _rows_in_order(ids: list[int], today: dt.date) -> list[OfferRow]:
+    """The rows of offers ``ids`` (places taken, derived status), in that order."""
+    if not ids:
+        return []
+    rows = {row.offer.id: row for row in _offer_rows(Offer.id.in_(ids), today=today)}
+    return [rows[offer_id] for offer_id in ids if offer_id in rows]
+
+
+def search_offers(viewer: User, filters: OfferFilters, today: dt.date | None = None) -> list[OfferRow]:
+    """Published offers of active organizations that match ``filters``, best match first.
+
+    The text query tolerates typos (rapidfuzz over title, description, skills, provider
+    name, kind and place) and also finds offers linked to the canonical skills it names.
+    Without a query the newest come first. See :func:`search_offers_page` for one page.
+    """
+    today = today or local_today()
+    return _rows_in_order(_matching_offer_ids(viewer, filters, today), today)
+
+
+@dataclass(frozen=True)
+class OfferPage:
+    """One page of search results and how many there are in all."""
+
+    rows: list[OfferRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """The number of pages (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_offers_page(
+    viewer: User, filters: OfferFilters, page: int = 1, per_page: int = 25, today: dt.date | None = None
+) -> OfferPage:
+    """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
+    today = today or local_today()
+    ids = _matching_offer_ids(viewer, filters, today)
+    pages = max(1, -(-len(ids) // per_page))
+    page = min(max(1, page), pages)
+    return OfferPage(_rows_in_order(ids[(page - 1) * per_page : page * per_page], today), len(ids), page, per_page)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -427,8 +427,14 @@ def search():
         kecamatan=form.kecamatan.data if not form.kecamatan.errors else None,
         open_only=form.show.data != "all",
     )
-    rows = services.search_offers(current_user, filters)
-    return render_template("partners/search.html", form=form, rows=rows, locale=locale)
+    try:
+        page_number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    # One page of cards: a list of thousands of offers is too heavy for a phone on a weak signal.
+    page = services.search_offers_page(current_user, filters, page_number, current_app.config["PER_PAGE"])
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("partners/search.html", form=form, rows=page.rows, page=page, args=args, locale=locale)
 
 
 @bp.route("/directory")
