@@ -9,7 +9,7 @@ TRANSLATIONS := matchmaker/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test
+.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ test: $(VENV)/.requirements-dev translations
 # database-restart phase). See tests/load/run.py --help.
 load-test: $(VENV)/.requirements-dev translations
 	FAULT=$(FAULT) $(BIN)/python tests/load/run.py
+
+# Not part of `make test`: sqlmap and wapiti (installed from Debian if missing) against the demo
+# district on a throwaway database, logged in; fails on any finding of medium severity or above.
+security-scan: $(VENV)/.requirements translations
+	$(BIN)/python tests/security/scan.py
 
 lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .

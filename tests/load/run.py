@@ -180,34 +180,9 @@ def flask(app_env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
-CREATE_INDEXES = """
-from matchmaker import create_app
-from matchmaker.extensions import db
-app = create_app()
-with app.app_context():
-    tables = set(db.inspect(db.engine).get_table_names())
-    for table in db.metadata.sorted_tables:
-        if table.name not in tables:
-            table.create(db.engine)
-            print(table.name)
-    existing = {name for (name,) in db.session.execute(db.text("SELECT indexname FROM pg_indexes"))}
-    for table in db.metadata.sorted_tables:
-        for index in table.indexes:
-            if index.name not in existing:
-                index.create(db.engine)
-                print(index.name)
-"""
-
-
 def prepare_data(args: argparse.Namespace, url: str, app_env: dict[str, str], marker: Path | None) -> str:
     """Migrate and seed unless the district is there; return a line on how the data was obtained."""
     flask(app_env, "db", "upgrade")
-    # Tables and indexes declared in models.py that no migration creates yet (the lead writes them).
-    created = subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "-c", CREATE_INDEXES], cwd=ROOT, env=app_env, capture_output=True, text=True, check=True
-    ).stdout.split()
-    if created:
-        say(f"created what the migrations lack: {', '.join(created)}")
     loaded = query(url, "SELECT count(*) FROM \"user\" WHERE email LIKE '%@load.test'")[0][0]
     if loaded:
         households = query(
@@ -216,8 +191,6 @@ def prepare_data(args: argparse.Namespace, url: str, app_env: dict[str, str], ma
             "WHERE u.email LIKE '%@load.test'",
         )[0][0]
         built = marker.read_text().strip() if marker and marker.exists() else "earlier"
-        if created:
-            query(url, "ANALYZE")
         return f"reused the load district ({households:,} households; built in {built})"
     started = time.perf_counter()
     say("loading regions and skills…")
