@@ -143,6 +143,28 @@ def app() -> Iterator[Flask]:
 
 
 @pytest.fixture
+def file_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The test app on PostgreSQL, or an app on a SQLite file when testing SQLite.
+
+    For tests where threads must really race, or where the connection pool is dropped: an
+    in-memory SQLite database serialises everything through one connection and dies with it.
+    """
+    if BACKEND == "postgresql":
+        yield request.getfixturevalue("app")
+        return
+    from matchmaker.reference.regions import load_regions_subset
+
+    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'app.sqlite3'}")
+    with application.app_context():
+        db.create_all()
+        load_regions_subset(db.session, [TEST_DISTRICT])
+        db.session.commit()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()

@@ -2,33 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from flask import Flask
-
 from matchmaker.extensions import db
 from matchmaker.models import Role
-from tests.conftest import BACKEND, TEST_DISTRICT, log_in, make_app, make_user
-
-
-@pytest.fixture
-def file_app(request, tmp_path: Path) -> Iterator[Flask]:
-    """The PostgreSQL test app, or an app on a SQLite file (its pool can be dropped without losing data)."""
-    if BACKEND == "postgresql":
-        yield request.getfixturevalue("app")
-        return
-    from matchmaker.reference.regions import load_regions_subset
-
-    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'outage.sqlite3'}")
-    with application.app_context():
-        db.create_all()
-        load_regions_subset(db.session, [TEST_DISTRICT])
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+from tests.conftest import log_in, make_user
 
 
 def test_pages_answer_503_while_the_database_is_down_and_recover_without_a_restart(file_app, monkeypatch):

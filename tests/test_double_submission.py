@@ -9,10 +9,7 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -20,10 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import FormSubmission, Household, Match, Offer, Role
 from matchmaker.reference.skills import load_skills
 from tests.conftest import (
-    BACKEND,
-    TEST_DISTRICT,
     log_in,
-    make_app,
     make_household,
     make_organization,
     make_user,
@@ -43,24 +37,6 @@ def _token(html: str) -> str:
 
 def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-@pytest.fixture
-def file_app(request, tmp_path: Path) -> Iterator[Flask]:
-    """The test app on PostgreSQL, or on a SQLite file when testing SQLite (so that threads really race)."""
-    if BACKEND == "postgresql":
-        yield request.getfixturevalue("app")
-        return
-    from matchmaker.reference.regions import load_regions_subset
-
-    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'double.sqlite3'}")
-    with application.app_context():
-        db.create_all()
-        load_regions_subset(db.session, [TEST_DISTRICT])
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _post_together(app: Flask, user, url: str, data: dict, times: int = 2) -> list[tuple[int, str]]:

@@ -389,22 +389,7 @@ class _DemoDistrict:
         if template.kind == OfferKind.JOB and status == OfferStatus.OPEN and rng.random() < 0.4:
             end = None  # a standing job has no end date
         values: dict[str, object] = {
-            "kind": template.kind,
-            "title": template.title.format_map(words),
-            "description": template.description.format_map(words),
-            "skills_text": template.skills.format_map(words),
-            "desa_code": org.desa_code,
-            "home_based": template.home_based,
-            "reach": template.reach,
-            "places": rng.randint(*template.places),
-            "hours_per_week": template.hours,
-            "schedule": template.schedule,
-            "pay_amount": _pay(rng, template.pay),
-            "pay_terms": template.pay_terms,
-            "funding_source": template.funding,
-            "start_date": start,
-            "end_date": end,
-            "status": status,
+            **offer_values(rng, template, words, org.desa_code, start, end, status),
             "created_at": _at(created, rng),
         }
         values["updated_at"] = values["created_at"]
@@ -511,35 +496,14 @@ class _DemoDistrict:
         # Drawn for every household, used or not, so thin profiles do not shift later draws.
         thin = rng.random() < 0.05
         words = {"kec": self.name_of(kecamatan), "desa": self.name_of(desa)}
-        assets = _assets(rng, persona)
-        constraints = _constraints(rng, components, assets)
-        home_only = rng.random() < (0.55 if {"childcare", "disability"} & set(constraints) else 0.08)
-        travel = _travel(rng, assets, home_only)
-        pref = rng.choices(WorkPreference.ALL, persona.preference)[0]
-        hours = rng.choice((10, 15, 20, 25) if home_only else (15, 20, 25, 30, 35, 40))
         values: dict[str, object] = {
             "nik": nik,
             "kk_number": kk_number,
             "full_name": name,
             "birth_date": born,
-            "phone": _mobile(rng) if rng.random() < 0.9 else None,
-            "address": _address(rng),
             "desa_code": desa,
             "components": components,
-            "year_joined": rng.randint(2015, 2024),
-            "skills_text": _skills_text(rng, persona, words),
-            "interests": _interests(rng, persona, constraints, words),
-            "work_experience": rng.choice(persona.work).format_map(words) if rng.random() < 0.8 else "-",
-            "business_experience": rng.choice(persona.business).format_map(words),
-            "work_preference": pref,
-            "hours_per_week": hours if rng.random() < 0.92 else None,
-            "travel_range": travel,
-            "home_based_only": home_only,
-            "constraints": constraints,
-            "assets": assets,
-            "income_bracket": rng.choices(("lt_1jt", "1_2jt", "2_3jt", "gt_3jt"), (45, 35, 15, 5))[0],
-            "has_savings": rng.random() < 0.2,
-            "status": HouseholdStatus.ACTIVE,
+            **livelihood_values(rng, persona, components, words),
             "created_at": _at((self.origin + dt.timedelta(days=rng.randint(0, 80))).date(), rng),
         }
         values["updated_at"] = values["created_at"]
@@ -1028,6 +992,70 @@ def _constraints(rng: random.Random, components: dict[str, int], assets: list[st
         constraints.append("no_smartphone")
     return constraints
 
+
+
+
+def offer_values(
+    rng: random.Random,
+    template: OfferTemplate,
+    words: dict[str, str],
+    desa_code: str,
+    start: dt.date,
+    end: dt.date | None,
+    status: str,
+) -> dict[str, object]:
+    """The columns of an offer made from ``template`` (places and pay drawn, in this order)."""
+    return {
+        "kind": template.kind,
+        "title": template.title.format_map(words)[:200],
+        "description": template.description.format_map(words),
+        "skills_text": template.skills.format_map(words),
+        "desa_code": desa_code,
+        "home_based": template.home_based,
+        "reach": template.reach,
+        "places": rng.randint(*template.places),
+        "hours_per_week": template.hours,
+        "schedule": template.schedule,
+        "pay_amount": _pay(rng, template.pay),
+        "pay_terms": template.pay_terms,
+        "funding_source": template.funding,
+        "start_date": start,
+        "end_date": end,
+        "status": status,
+    }
+
+def livelihood_values(
+    rng: random.Random, persona: Persona, components: dict[str, int], words: dict[str, str]
+) -> dict[str, object]:
+    """The generated half of a profile beyond identity: contact, skills, work, constraints, assets.
+
+    Shared by the demo and the load-test district; the draws come in a fixed order, so the
+    demo stays the same from one run to the next.
+    """
+    assets = _assets(rng, persona)
+    constraints = _constraints(rng, components, assets)
+    home_only = rng.random() < (0.55 if {"childcare", "disability"} & set(constraints) else 0.08)
+    travel = _travel(rng, assets, home_only)
+    preference = rng.choices(WorkPreference.ALL, persona.preference)[0]
+    hours = rng.choice((10, 15, 20, 25) if home_only else (15, 20, 25, 30, 35, 40))
+    return {
+        "phone": _mobile(rng) if rng.random() < 0.9 else None,
+        "address": _address(rng),
+        "year_joined": rng.randint(2015, 2024),
+        "skills_text": _skills_text(rng, persona, words),
+        "interests": _interests(rng, persona, constraints, words),
+        "work_experience": rng.choice(persona.work).format_map(words) if rng.random() < 0.8 else "-",
+        "business_experience": rng.choice(persona.business).format_map(words),
+        "work_preference": preference,
+        "hours_per_week": hours if rng.random() < 0.92 else None,
+        "travel_range": travel,
+        "home_based_only": home_only,
+        "constraints": constraints,
+        "assets": assets,
+        "income_bracket": rng.choices(("lt_1jt", "1_2jt", "2_3jt", "gt_3jt"), (45, 35, 15, 5))[0],
+        "has_savings": rng.random() < 0.2,
+        "status": HouseholdStatus.ACTIVE,
+    }
 
 def _travel(rng: random.Random, assets: list[str], home_only: bool) -> str:
     weights = (25, 50, 25) if "motor" in assets else (55, 38, 7)

@@ -43,7 +43,6 @@ from ..models import (
     Skill,
     User,
     UserStatus,
-    WorkPreference,
     household_skill,
     offer_skill,
     user_area,
@@ -51,17 +50,12 @@ from ..models import (
 from ..reference.skills import normalize_term
 from . import wordbanks as wb
 from .district import (
-    _address,
-    _assets,
     _at,
     _birth_date,
     _components,
-    _constraints,
-    _interests,
     _mobile,
-    _pay,
-    _skills_text,
-    _travel,
+    livelihood_values,
+    offer_values,
 )
 from .wordbanks import BusinessSpec, OfferTemplate, Persona
 
@@ -366,10 +360,6 @@ class _LoadDistrict:
         issued = _birth_date(rng, rng.randint(2008, 2023))
         components = _components(rng, age)
         words = {"kec": self.names[kecamatan], "desa": self.names[desa]}
-        assets = _assets(rng, persona)
-        constraints = _constraints(rng, components, assets)
-        home_only = rng.random() < (0.55 if {"childcare", "disability"} & set(constraints) else 0.08)
-        hours = rng.choice((10, 15, 20, 25) if home_only else (15, 20, 25, 30, 35, 40))
         if age >= 40 and rng.random() < 0.2:
             name = rng.choice(wb.WOMEN_SINGLE)
         else:
@@ -380,24 +370,9 @@ class _LoadDistrict:
             "kk_number": f"{prefix}{issued:%d%m%y}{rng.randint(1, 9999):04d}",
             "full_name": name,
             "birth_date": born,
-            "phone": _mobile(rng) if rng.random() < 0.9 else None,
-            "address": _address(rng),
             "desa_code": desa,
             "components": components,
-            "year_joined": rng.randint(2015, 2024),
-            "skills_text": _skills_text(rng, persona, words),
-            "interests": _interests(rng, persona, constraints, words),
-            "work_experience": rng.choice(persona.work).format_map(words) if rng.random() < 0.8 else "-",
-            "business_experience": rng.choice(persona.business).format_map(words),
-            "work_preference": rng.choices(WorkPreference.ALL, persona.preference)[0],
-            "hours_per_week": hours if rng.random() < 0.92 else None,
-            "travel_range": _travel(rng, assets, home_only),
-            "home_based_only": home_only,
-            "constraints": constraints,
-            "assets": assets,
-            "income_bracket": rng.choices(("lt_1jt", "1_2jt", "2_3jt", "gt_3jt"), (45, 35, 15, 5))[0],
-            "has_savings": rng.random() < 0.2,
-            "status": HouseholdStatus.ACTIVE,
+            **livelihood_values(rng, persona, components, words),
             "created_at": created,
             "updated_at": created,
         }
@@ -492,22 +467,7 @@ class _LoadDistrict:
             end = None  # a standing job has no end date
         created_at = _at(created, rng)
         values = {
-            "kind": template.kind,
-            "title": template.title.format_map(words)[:200],
-            "description": template.description.format_map(words),
-            "skills_text": template.skills.format_map(words),
-            "desa_code": desa,
-            "home_based": template.home_based,
-            "reach": template.reach,
-            "places": rng.randint(*template.places),
-            "hours_per_week": template.hours,
-            "schedule": template.schedule,
-            "pay_amount": _pay(rng, template.pay),
-            "pay_terms": template.pay_terms,
-            "funding_source": template.funding,
-            "start_date": start,
-            "end_date": end,
-            "status": status,
+            **offer_values(rng, template, words, desa, start, end, status),
             "created_at": created_at,
             "updated_at": created_at,
         }

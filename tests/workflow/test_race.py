@@ -9,38 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from flask import Flask
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, MatchEvent, MatchStatus, Role
-from tests.conftest import BACKEND, TEST_DISTRICT, log_in, make_app, make_household, make_organization, make_user
+from tests.conftest import BACKEND, log_in, make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
 
 from .conftest import World, make_match
 
 RACERS = 8
-
-
-@pytest.fixture
-def race_app(request, tmp_path: Path) -> Iterator[Flask]:
-    """The test app on PostgreSQL, or an app on a SQLite file when testing SQLite."""
-    if BACKEND == "postgresql":
-        yield request.getfixturevalue("app")
-        return
-    from matchmaker.reference.regions import load_regions_subset
-
-    application = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'race.sqlite3'}")
-    with application.app_context():
-        db.create_all()
-        load_regions_subset(db.session, [TEST_DISTRICT])
-        db.session.commit()
-        yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _world() -> World:
@@ -82,7 +61,7 @@ def _fire(app: Flask, user, urls: list[str], data: dict) -> tuple[list[tuple[int
     return results, elapsed  # type: ignore[return-value]
 
 
-def test_parallel_starts_on_the_last_place_let_exactly_one_through(race_app):
+def test_parallel_starts_on_the_last_place_let_exactly_one_through(file_app):
     """Two facilitators confirming at once could both take an offer's last place."""
     world = _world()
     for _ in range(2):
@@ -90,7 +69,7 @@ def test_parallel_starts_on_the_last_place_let_exactly_one_through(race_app):
     racers = [make_match(world, MatchStatus.ACCEPTED, household=make_household(world.facilitator, **SEWER))
               for _ in range(RACERS)]
     urls = [f"/matches/{match.id}/start" for match in racers]
-    results, elapsed = _fire(race_app, world.facilitator, urls, {"started_on": "2026-11-27"})
+    results, elapsed = _fire(file_app, world.facilitator, urls, {"started_on": "2026-11-27"})
     statuses = sorted(status for status, _body in results)
     print(f"\n[{BACKEND}] {RACERS} parallel starts on the last place: {statuses.count(302)} started, "
           f"{statuses.count(409)} refused, in {elapsed:.2f} s")
@@ -104,11 +83,11 @@ def test_parallel_starts_on_the_last_place_let_exactly_one_through(race_app):
                                                MatchEvent.from_status == "accepted").count() == 3
 
 
-def test_parallel_double_submits_of_one_start_write_one_event(race_app):
+def test_parallel_double_submits_of_one_start_write_one_event(file_app):
     """A double tap on "Start" with a weak signal could write the start twice."""
     world = _world()
     match = make_match(world, MatchStatus.ACCEPTED)
-    results, _elapsed = _fire(race_app, world.facilitator, [f"/matches/{match.id}/start"] * 4,
+    results, _elapsed = _fire(file_app, world.facilitator, [f"/matches/{match.id}/start"] * 4,
                               {"started_on": "2026-11-27"})
     assert sorted(status for status, _body in results) == [302, 409, 409, 409]
     db.session.expire_all()
