@@ -843,19 +843,7 @@ class _DemoDistrict:
         skills = self.session.scalars(select(Skill)).all()
         if not skills:
             return
-        lookup: dict[str, Skill] = {}
-        for skill in skills:
-            for term in [*(skill.synonyms or []), skill.name_id, skill.slug.replace("-", " ")]:
-                term = normalize_term(term)
-                if len(term) >= 3:
-                    lookup.setdefault(term, skill)
-        # Longest terms first so that "jahit tangan" wins over "jahit".
-        pattern = re.compile(
-            r"\b(" + "|".join(re.escape(term) for term in sorted(lookup, key=len, reverse=True)) + r")\b"
-        )
-
-        def found(text: str) -> set[int]:
-            return {lookup[term].id for term in pattern.findall(normalize_term(text))}
+        found = skill_finder(skills)
 
         self.session.flush()  # the new rows need their ids
         # Core inserts: assigning the ORM collections would first lazy-load each (empty) one.
@@ -994,6 +982,29 @@ def _constraints(rng: random.Random, components: dict[str, int], assets: list[st
 
 
 
+
+
+def skill_finder(skills: Iterable[Skill]) -> Callable[[str], set[int]]:
+    """A function giving the ids of the canonical ``skills`` a text names (names and synonyms).
+
+    Texts repeat a lot in generated districts (they come from word banks): each is matched once.
+    """
+    lookup: dict[str, int] = {}
+    for skill in skills:
+        for term in [*(skill.synonyms or []), skill.name_id, skill.slug.replace("-", " ")]:
+            term = normalize_term(term)
+            if len(term) >= 3:
+                lookup.setdefault(term, skill.id)
+    # Longest terms first so that "jahit tangan" wins over "jahit".
+    pattern = re.compile(r"\b(" + "|".join(re.escape(term) for term in sorted(lookup, key=len, reverse=True)) + r")\b")
+    cache: dict[str, set[int]] = {}
+
+    def found(text: str) -> set[int]:
+        if text not in cache:
+            cache[text] = {lookup[term] for term in pattern.findall(normalize_term(text))}
+        return cache[text]
+
+    return found
 
 def offer_values(
     rng: random.Random,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +46,6 @@ from ..models import (
     offer_skill,
     user_area,
 )
-from ..reference.skills import normalize_term
 from . import wordbanks as wb
 from .district import (
     _at,
@@ -56,6 +54,7 @@ from .district import (
     _mobile,
     livelihood_values,
     offer_values,
+    skill_finder,
 )
 from .wordbanks import BusinessSpec, OfferTemplate, Persona
 
@@ -640,32 +639,17 @@ class _LoadDistrict:
         skills = self.session.scalars(select(Skill)).all()
         if not skills:
             return
-        lookup: dict[str, int] = {}
-        for skill in skills:
-            for term in [*(skill.synonyms or []), skill.name_id, skill.slug.replace("-", " ")]:
-                term = normalize_term(term)
-                if len(term) >= 3:
-                    lookup.setdefault(term, skill.id)
-        pattern = re.compile(
-            r"\b(" + "|".join(re.escape(term) for term in sorted(lookup, key=len, reverse=True)) + r")\b"
-        )
-        cache: dict[str, list[int]] = {}
-
-        def found(text: str) -> list[int]:
-            # The texts repeat a lot (they come from word banks): match each one once.
-            if text not in cache:
-                cache[text] = sorted({lookup[term] for term in pattern.findall(normalize_term(text))})
-            return cache[text]
+        found = skill_finder(skills)
 
         household_rows = [
             {"household_id": h.id, "skill_id": skill_id}
             for h in households
-            for skill_id in found(h.values["skills_text"])
+            for skill_id in sorted(found(h.values["skills_text"]))
         ]
         offer_rows = [
             {"offer_id": o.id, "skill_id": skill_id}
             for o in offers
-            for skill_id in found(f"{o.values['title']}. {o.values['skills_text']}")
+            for skill_id in sorted(found(f"{o.values['title']}. {o.values['skills_text']}"))
         ]
         self._insert(household_skill, household_rows)
         self._insert(offer_skill, offer_rows)
