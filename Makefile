@@ -8,6 +8,9 @@ export FLASK_APP := wsgi
 TRANSLATIONS := matchmaker/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# The access log names the path but never the query string: a search by NIK or name must not
+# end up in a log file.
+ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
 .PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan
 
@@ -52,7 +55,8 @@ run: setup
 	@echo "  pendamping1@demo.test … pendamping3@demo.test (facilitators),"
 	@echo "  usaha1@demo.test … usaha40@demo.test (businesses), desa1@demo.test … desa10@demo.test (village offices)"
 	@echo
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+		--access-logformat $(ACCESS_LOG_FORMAT) wsgi:app
 
 test: $(VENV)/.requirements-dev translations
 	MATCHMAKER_TEST_BACKEND=sqlite $(BIN)/python -m pytest -p no:cacheprovider
