@@ -410,8 +410,11 @@ def _kecamatan_filter_choices() -> list[tuple[str, str]]:
 @bp.route("/search")
 @roles_required(*BROWSERS)
 def search():
-    """Facilitators and coordinators find opportunities and programs."""
-    services.close_expired_offers()
+    """Facilitators and coordinators find opportunities and programs.
+
+    Offers past their end date are filtered and labelled by date in the query itself; persisting
+    "closed" is left to the owner's page and `flask partners close-expired`, not every search.
+    """
     form = OfferSearchForm(request.args)
     locale = current_language()
     form.kind.choices = _kind_filter_choices()
