@@ -35,7 +35,6 @@ from matchmaker.models import (
 )
 
 BACKEND = os.environ.get("MATCHMAKER_TEST_BACKEND", "sqlite")
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 PASSWORD = "rahasia-123"
 # Kab. Bogor: the district every test (and the demo) lives in.
 TEST_DISTRICT = "32.01"

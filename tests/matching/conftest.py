@@ -9,14 +9,16 @@ import pytest  # noqa: E402
 
 from matchmaker.matching.schema import JudgmentSet  # noqa: E402
 
-DEV_FILE = Path(__file__).resolve().parents[2] / ".." / "shared" / "ranking" / "dev-bogor.json"
+# Judgment sets live in the tree (see data/README.md): a bare clone has nothing beside it.
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEV_FILE = DATA_DIR / "dev-bogor.json"
 
 
 @pytest.fixture(scope="session")
 def dev_path() -> Path:
-    """Path of the shared development judgments file (``../shared`` beside the checkout, as in CI)."""
+    """Path of the development district of Kabupaten Bogor, kept in ``tests/matching/data``."""
     if not DEV_FILE.exists():
-        pytest.fail(f"{DEV_FILE} is missing: the evaluation tests read ../shared/ranking/dev-bogor.json")
+        pytest.fail(f"{DEV_FILE} is missing: the evaluation tests read tests/matching/data/dev-bogor.json")
     return DEV_FILE
 
 
