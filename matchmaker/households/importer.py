@@ -17,16 +17,15 @@ the language of whoever looks at it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert, select, update
@@ -49,6 +48,7 @@ from ..scoping import code_within
 from . import services
 from .messages import message
 from .nik import check_kk, check_nik
+from .sheet_reader import SheetLimits, SheetRefused, read_rows
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -120,6 +120,14 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta")),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+# What the reader accepts: the template's columns plus room for a register's own, blank rows
+# up to as many as the data rows, and about 400 characters a row on average.
+SHEET_LIMITS = SheetLimits(
+    max_columns=len(COLUMNS) + 40,
+    max_row_elements=2 * MAX_ROWS + HEADER_SCAN_ROWS,
+    row_limit_label=f"{MAX_ROWS:,}".replace(",", "."),
+    max_total_chars=20_000_000,
+)
 TEMPLATE_HEADERS = tuple(column.header for column in COLUMNS)
 _ALIASES = {alias: column.key for column in COLUMNS for alias in column.aliases}
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -189,75 +197,33 @@ class Table:
         return {key: index for key, (_quality, index) in best.items()}
 
 
-def _cell(value: Any) -> Any:
-    """A cell as kept in a :class:`Table`: dates as ``yyyy-mm-dd`` text, whole floats as ints."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    return value
-
-
 def _blank(cells: Iterable[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
-def _iter_xlsx(content: bytes) -> Iterable[tuple[int, list[Any]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("unreadable") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        start = sheet.min_row or 1
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=start):
-            yield number, [_cell(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _iter_csv(content: bytes) -> Iterable[tuple[int, list[Any]]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileError("unreadable")
-    if "\x00" in text:
-        raise ImportFileError("unreadable")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-        yield number, [_cell(value) for value in record]
 
 
 def read_table(content: bytes, filename: str) -> Table:
     """Read an uploaded file into a :class:`Table`, or raise :class:`ImportFileError`.
 
-    Refuses files over 10 MB, anything but .xlsx and .csv, sheets without a recognisable
-    header row in their first rows, without data rows, or with more than 50,000 rows.
+    Refuses files over 10 MB, anything but .xlsx and .csv, files the reader refuses (see
+    :mod:`.sheet_reader`: zip bombs, malformed XML, cells too long or too far right), sheets
+    without a recognisable header row in their first rows, without data rows, or with more
+    than 50,000 rows. Reading stops as soon as a limit is passed.
     """
     if len(content) > MAX_BYTES:
         raise ImportFileError("too_large")
     extension = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
-    if extension == "xlsx":
-        if not content.startswith(b"PK"):
-            raise ImportFileError("unreadable")
-        rows = _iter_xlsx(content)
-    elif extension == "csv":
-        rows = _iter_csv(content)
-    else:
+    if extension not in ("xlsx", "csv"):
         raise ImportFileError("bad_type")
+    if extension == "xlsx" and not content.startswith(b"PK"):
+        raise ImportFileError("unreadable")
+    try:
+        with closing(read_rows(content, extension, SHEET_LIMITS)) as rows:
+            return _table_from_rows(rows)
+    except SheetRefused as refused:
+        raise ImportFileError(refused.code, **refused.params) from refused
+
+
+def _table_from_rows(rows: Iterable[tuple[int, list[Any]]]) -> Table:
     header: tuple[int, list[Any]] | None = None
     data: list[tuple[int, list[Any]]] = []
     for number, cells in rows:

@@ -59,6 +59,15 @@ FILE_MESSAGES: dict[str, Any] = {
     "too_large": _l("The file is larger than 10 MB. Split it into smaller files."),
     "bad_type": _l("Upload an Excel workbook (.xlsx) or a CSV file."),
     "unreadable": _l("The file cannot be read as an Excel workbook or a CSV file."),
+    "inflates_too_much": _l(
+        "The file unpacks to far more data than a household sheet holds, so it cannot be read. "
+        "Save the sheet again from Excel, or split it into smaller files."
+    ),
+    "too_many_columns": _l(
+        "The sheet has filled cells beyond column %(limit)s. Keep the template's columns and delete the others."
+    ),
+    "cell_too_long": _l("A cell holds more than %(limit)s characters, so the file cannot be read."),
+    "too_much_text": _l("The sheet holds more text than a household sheet can. Split it into smaller files."),
     "no_header": _l("No header row was found: the first rows must name the columns (NIK, Nama Lengkap, Desa…)."),
     "missing_columns": _l("The sheet has no column for: %(columns)s."),
     "no_rows": _l("The sheet has no data rows below its header."),

@@ -1,0 +1,454 @@
+"""Reading an uploaded .xlsx or .csv into rows of cell values, with bounded time and memory.
+
+The one entry point is :func:`read_rows`: it turns the bytes of an upload into
+``(sheet row number, cells)`` pairs, lazily, and raises :class:`SheetRefused` with a file
+message code (see ``messages.FILE_MESSAGES``) as soon as the file breaks a limit or cannot
+be parsed. Cells are ``None``, ``str`` (stripped), ``int``, ``float`` or ``bool``; dates come
+as ``yyyy-mm-dd`` text. Nothing here knows what the columns mean.
+
+A workbook is a zip of XML parts, and an upload is hostile until proven otherwise: a 1 MB
+file can inflate to gigabytes, declare a sheet of 16,384 × 1,048,576 cells, or carry
+entities and malformed XML. So, before parsing, the zip's central directory is checked
+(entry count, uncompressed size per entry and in total, compression ratio); then only the
+parts needed are read (the workbook and its relationships, the styles for date formats,
+the shared strings, and the first worksheet), each with defusedxml (no DTD, no entities),
+and the worksheet is streamed cell by cell. The declared ``<dimension>`` is ignored: rows
+hold only the cells that are there, and a cell past ``max_columns``, a cell longer than
+``max_cell_chars`` or more than ``max_total_chars`` of text in all stops the reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from posixpath import dirname, join, normpath
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+Row = tuple[int, list[Any]]
+
+# Excel itself holds at most 32,767 characters in a cell and 1,048,576 rows in a sheet.
+EXCEL_CELL_CHARS = 32_767
+EXCEL_ROWS = 1_048_576
+
+# Zip limits. A workbook of 50,000 template rows is about 60 MB of sheet XML written with
+# inline strings (less with shared strings), compressed about 11 times.
+MAX_ENTRIES = 1_000
+MAX_SHEET_BYTES = 128 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
+MAX_PART_BYTES = 8 * 1024 * 1024  # any other part: workbook, styles, theme, images…
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 100  # POI's default: real sheets compress 5–20 times
+RATIO_GRACE_BYTES = 1024 * 1024  # small parts compress well and harm nobody
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+class SheetRefused(Exception):
+    """The file cannot be read within the limits; ``code`` is a key of ``messages.FILE_MESSAGES``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """How much of a sheet :func:`read_rows` accepts.
+
+    ``max_columns``: a non-empty cell further right refuses the file (``too_many_columns``);
+    ``max_cell_chars``: a longer cell refuses it (``cell_too_long``); ``max_total_chars``: the
+    text of all cells together (``too_much_text``); ``max_row_elements``: rows read, blank ones
+    included (``too_many_rows`` with ``limit``).
+    """
+
+    max_columns: int
+    max_row_elements: int
+    row_limit_label: str
+    max_cell_chars: int = EXCEL_CELL_CHARS
+    max_total_chars: int = 20_000_000
+
+
+def read_rows(content: bytes, extension: str, limits: SheetLimits) -> Iterator[Row]:
+    """The rows of an upload (``extension`` "xlsx" or "csv"), lazily; raises :class:`SheetRefused`.
+
+    Rows come in sheet order with their sheet row numbers; each row's list stops at its last
+    cell (no padding to a declared width), and wholly absent rows are not yielded. The
+    caller may stop iterating at any time (for example past its own row limit).
+    """
+    budget = _Budget(limits)
+    if extension == "xlsx":
+        rows = _xlsx_rows(content, limits)
+    elif extension == "csv":
+        rows = _csv_rows(content, limits)
+    else:  # pragma: no cover - the caller checks the extension
+        raise SheetRefused("bad_type")
+    for number, cells in rows:
+        budget.count_row(cells)
+        yield number, cells
+
+
+class _Budget:
+    """Counts rows and characters across the file."""
+
+    def __init__(self, limits: SheetLimits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.chars = 0
+
+    def count_row(self, cells: list[Any]) -> None:
+        self.rows += 1
+        if self.rows > self.limits.max_row_elements:
+            raise SheetRefused("too_many_rows", limit=self.limits.row_limit_label)
+        self.chars += sum(len(cell) for cell in cells if isinstance(cell, str))
+        if self.chars > self.limits.max_total_chars:
+            raise SheetRefused("too_much_text")
+
+
+def clean_cell(value: Any) -> Any:
+    """A cell as the importer keeps it: text stripped, whole floats as ints, dates as ``yyyy-mm-dd``."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _place(cells: list[Any], column: int, value: Any, limits: SheetLimits) -> None:
+    """Put a non-empty value at 1-based ``column``, padding with None; enforce the column and length caps."""
+    if isinstance(value, str):
+        if len(value) > limits.max_cell_chars:
+            raise SheetRefused("cell_too_long", limit=f"{limits.max_cell_chars:,}".replace(",", "."))
+        if not value:
+            return
+    if column > limits.max_columns:
+        raise SheetRefused("too_many_columns", limit=limits.max_columns)
+    if column > len(cells):
+        cells.extend([None] * (column - len(cells)))
+    cells[column - 1] = value
+
+
+# CSV ---------------------------------------------------------------------------------------
+
+
+def _csv_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise SheetRefused("unreadable")
+    if "\x00" in text:
+        raise SheetRefused("unreadable")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # A field past the csv module's 131,072 characters, or broken quoting.
+            raise SheetRefused("unreadable") from exc
+        number += 1
+        cells: list[Any] = []
+        for column, value in enumerate(record, start=1):
+            _place(cells, column, clean_cell(value), limits)
+        yield number, cells
+
+
+# XLSX --------------------------------------------------------------------------------------
+
+
+def check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip whose entries are too many, too large or too compressed, before inflating any."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise SheetRefused("unreadable")
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise SheetRefused("unreadable")  # encrypted, or a method Excel never writes
+        name = entry.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            cap = MAX_SHEET_BYTES
+        elif name.casefold().endswith("sharedstrings.xml"):
+            cap = MAX_SHARED_STRINGS_BYTES
+        else:
+            cap = MAX_PART_BYTES
+        if entry.file_size > cap:
+            raise SheetRefused("inflates_too_much")
+        if entry.file_size > RATIO_GRACE_BYTES and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            raise SheetRefused("inflates_too_much")
+        total += entry.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise SheetRefused("inflates_too_much")
+
+
+def _xlsx_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise SheetRefused("unreadable") from exc
+    with archive:
+        check_zip(archive)
+        try:
+            book = _Workbook(archive)
+            yield from _sheet_rows(archive, book, limits)
+        except SheetRefused:
+            raise
+        except (
+            ParseError, DefusedXmlException, zipfile.BadZipFile, KeyError, IndexError, ValueError,
+            OverflowError, EOFError, OSError, UnicodeError, TypeError,
+        ) as exc:
+            # Malformed XML (NUL, &#0;, invalid UTF-8), a DTD or entities, a missing or corrupt
+            # part, a bad shared-string index or number: all the same to the person uploading.
+            raise SheetRefused("unreadable") from exc
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+MAX_DEPTH = 32
+MAX_ELEMENTS_IN_VALUE = 10_000  # rich-text runs in one string, children of one cell
+
+
+def _stream(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[str, Element, Element | None]]:
+    """``(event, element, parent)`` of a part, parsed with defusedxml (no DTD), in bounded memory.
+
+    Every element is dropped from the tree once its end has been yielded, except inside a
+    ``value_tag`` element (a cell, a shared string), which is yielded whole and then dropped;
+    such an element may hold at most ``MAX_ELEMENTS_IN_VALUE`` descendants.
+    """
+    stack: list[Element] = []
+    inside: int | None = None
+    count = 0
+    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+        if event == "start":
+            stack.append(element)
+            if len(stack) > MAX_DEPTH:
+                raise SheetRefused("unreadable")
+            if inside is not None:
+                count += 1
+                if count > MAX_ELEMENTS_IN_VALUE:
+                    raise SheetRefused("unreadable")
+            else:
+                if value_tag is not None and _local(element.tag) == value_tag:
+                    inside, count = len(stack) - 1, 0
+                yield "start", element, stack[-2] if len(stack) > 1 else None
+            continue
+        stack.pop()
+        if inside is not None and len(stack) > inside:
+            continue  # a descendant of the value being read: kept until the value ends
+        inside = None
+        parent = stack[-1] if stack else None
+        yield "end", element, parent
+        if parent is not None:
+            parent.remove(element)
+
+
+def _ends(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[Element, Element | None]]:
+    """The ``end`` events of :func:`_stream`."""
+    for event, element, parent in _stream(stream, value_tag):
+        if event == "end":
+            yield element, parent
+
+
+class _Workbook:
+    """What is needed to read the first worksheet: its part name, shared strings, date styles, epoch."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        workbook_path = self._office_document()
+        rels = self._relationships(workbook_path)
+        self.epoch = WINDOWS_EPOCH
+        self.sheet_path: str | None = None
+        with archive.open(workbook_path) as stream:
+            for element, _parent in _ends(stream):
+                name = _local(element.tag)
+                if name == "workbookPr" and element.get("date1904") in ("1", "true"):
+                    self.epoch = MAC_EPOCH
+                elif name == "sheet" and self.sheet_path is None:
+                    target = rels.get(element.get(f"{{{_REL}}}id", ""))
+                    if target and target[0].endswith("/worksheet"):
+                        self.sheet_path = target[1]
+        if self.sheet_path is None or self.sheet_path not in archive.NameToInfo:
+            raise SheetRefused("unreadable")
+        by_type = {kind.rsplit("/", 1)[-1]: path for kind, path in rels.values()}
+        self.strings = self._shared_strings(by_type.get("sharedStrings"))
+        self.date_styles, self.timedelta_styles = self._date_styles(by_type.get("styles"))
+
+    def _office_document(self) -> str:
+        if "_rels/.rels" not in self.archive.NameToInfo:
+            return "xl/workbook.xml"
+        with self.archive.open("_rels/.rels") as stream:
+            found = [
+                _resolve("", element.get("Target", ""))
+                for element, _parent in _ends(stream)
+                if _local(element.tag) == "Relationship" and element.get("Type", "").endswith("/officeDocument")
+            ]
+        return found[0] if found else "xl/workbook.xml"
+
+    def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type, part name) of ``part``."""
+        rels_path = join(dirname(part), "_rels", part.rsplit("/", 1)[-1] + ".rels")
+        found = {}
+        with self.archive.open(rels_path) as stream:
+            for element, _parent in _ends(stream):
+                if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
+                    continue
+                found[element.get("Id", "")] = (
+                    element.get("Type", ""), _resolve(dirname(part), element.get("Target", ""))
+                )
+        return found
+
+    def _shared_strings(self, path: str | None) -> list[str]:
+        strings: list[str] = []
+        if path is None or path not in self.archive.NameToInfo:
+            return strings
+        with self.archive.open(path) as stream:
+            for element, _parent in _ends(stream, "si"):
+                if _local(element.tag) == "si":
+                    strings.append(_text(element))
+        return strings
+
+    def _date_styles(self, path: str | None) -> tuple[set[int], set[int]]:
+        dates: set[int] = set()
+        durations: set[int] = set()
+        if path is None or path not in self.archive.NameToInfo:
+            return dates, durations
+        custom: dict[int, str] = {}
+        index = 0
+        with self.archive.open(path) as stream:
+            for element, parent in _ends(stream):
+                name = _local(element.tag)
+                if name == "numFmt":
+                    custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+                elif name == "xf" and parent is not None and _local(parent.tag) == "cellXfs":
+                    number = int(element.get("numFmtId", "0"))
+                    fmt = custom.get(number) or BUILTIN_FORMATS.get(number, "General")
+                    if is_timedelta_format(fmt):
+                        durations.add(index)
+                    elif is_date_format(fmt):
+                        dates.add(index)
+                    index += 1
+        return dates, durations
+
+
+def _resolve(base: str, target: str) -> str:
+    """A relationship target as a zip member name."""
+    if target.startswith("/"):
+        return normpath(target.lstrip("/"))
+    return normpath(join(base, target)) if base else normpath(target)
+
+
+def _text(element: Element) -> str:
+    """The text of a shared or inline string: its ``t`` and rich-text runs, without phonetic runs."""
+    parts = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts += [run.text or "" for run in child if _local(run.tag) == "t"]
+    return "".join(parts).replace("x005F_", "")
+
+
+def _column(reference: str | None, previous: int) -> int:
+    """The 1-based column of a cell reference such as ``AB12``, or the next one when absent."""
+    if not reference:
+        return previous + 1
+    match = _CELL_REF.match(reference)
+    if match is None:
+        raise SheetRefused("unreadable")
+    number = 0
+    for letter in match.group(1).upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _sheet_rows(archive: zipfile.ZipFile, book: _Workbook, limits: SheetLimits) -> Iterator[Row]:
+    """Stream the first worksheet's rows; each cell is dropped from memory as soon as it is read."""
+    assert book.sheet_path is not None
+    cells: list[Any] = []
+    number = 0
+    column = 0
+    with archive.open(book.sheet_path) as stream:
+        for event, element, _parent in _stream(stream, "c"):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "row":
+                    declared = element.get("r")
+                    number = int(declared) if declared else number + 1
+                    if not 1 <= number <= EXCEL_ROWS:
+                        raise SheetRefused("unreadable")
+                    cells, column = [], 0
+            elif name == "c":
+                column = _column(element.get("r"), column)
+                value = _cell_value(element, book)
+                if value is not None:
+                    _place(cells, column, clean_cell(value), limits)
+            elif name == "row":
+                yield number, cells
+            elif name == "sheetData":
+                return
+
+
+def _cell_value(cell: Element, book: _Workbook) -> Any:
+    """A cell's value as openpyxl reads it with ``data_only=False``: formulas as ``=…`` text."""
+    kind = cell.get("t", "n")
+    raw: str | None = None
+    for child in cell:
+        name = _local(child.tag)
+        if name == "f":
+            return "=" + (child.text or "")
+        if name == "v":
+            raw = child.text
+        elif name == "is":
+            return _text(child)
+    if raw is None:
+        return None
+    if kind == "s":
+        return book.strings[int(raw)]
+    if kind in ("str", "e", "d", "inlineStr"):
+        return raw
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    number: int | float = float(raw) if any(ch in raw for ch in ".eEnN") else int(raw)
+    if isinstance(number, float) and not math.isfinite(number):
+        raise SheetRefused("unreadable")
+    style = int(cell.get("s", "0"))
+    if style in book.date_styles:
+        try:
+            return from_excel(number, book.epoch)
+        except (OverflowError, ValueError):
+            return "#VALUE!"
+    return number
