@@ -743,13 +743,25 @@ def _json_value(value: Any) -> Any:
 
 
 def _row_json(row: RowResult) -> dict[str, Any]:
+    """The stored form of a row: what the preview shows, no more.
+
+    Of the row's values only the changed fields the preview spells out are kept; the NIK,
+    phone, birth date and the rest stay in the sheet's cells, which confirming re-reads.
+    """
     data = asdict(row)
-    data["values"] = {key: _json_value(value) for key, value in row.values.items()}
+    data["values"] = {
+        key: _json_value(row.values[key])
+        for key in row.changes
+        if key in row.values and key not in PERSONAL_KEYS and key != "desa_code"
+    }
     return data
 
 
 def row_from_json(data: dict[str, Any]) -> RowResult:
-    """The inverse of the stored row form (dates stay text: the preview only displays them)."""
+    """The inverse of the stored row form (dates stay text: the preview only displays them).
+
+    ``values`` holds only the changed, non-personal fields (see :func:`_row_json`).
+    """
     problems = [Problem(**problem) for problem in data.get("problems", [])]
     return RowResult(**{**data, "problems": problems})
 

@@ -6,7 +6,9 @@ Each bomb is built by the test (see ``bombs.py``). The bounds are generous on pu
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import time
 import tracemalloc
 import zipfile
@@ -22,7 +24,7 @@ from matchmaker.extensions import db
 from matchmaker.households import sheet_reader
 from matchmaker.households.importer import SHEET_LIMITS, ImportFileError, read_table
 from matchmaker.households.messages import message
-from matchmaker.models import HouseholdImport
+from matchmaker.models import Household, HouseholdImport
 from tests.conftest import log_in
 from tests.households import bombs
 
@@ -184,3 +186,37 @@ def test_zip_entries_are_checked_before_anything_is_inflated(app, entries, size,
     with pytest.raises(ImportFileError) as raised:
         read_table(buffer.getvalue(), "kpm.xlsx")
     assert raised.value.code == code
+
+
+def test_the_stored_upload_keeps_only_what_the_preview_and_confirmation_need(caseload, client):
+    """A day-long copy of every NIK and phone in the preview, or of a padded raw sheet, would sit in the database."""
+    household = caseload["own"][0]
+    rows = [
+        ["Data KPM"],
+        ["NIK", "Nama Lengkap", "Tanggal Lahir", "Desa/Kelurahan", "No HP", "Minat"],
+        [household.nik, household.full_name, household.birth_date.strftime("%d/%m/%Y"), "Sukamaju",
+         "0857 1234 9999", "usaha kue kering"],
+        ["3201164502900001", "Imas Masitoh", "05/02/1990", "Sukamaju", "0813 1111 2222", ""],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows + [[""] * 40] * 3)  # trailing blank rows and commas, as Excel writes them
+    log_in(client, caseload["facilitator"])
+    response = client.post(
+        "/households/import", data={"file": (io.BytesIO(buffer.getvalue().encode()), "kpm.csv"),
+                                    "update_existing": "update"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    batch = db.session.scalar(select(HouseholdImport))
+    assert batch.table["rows"] == [[3, rows[2]], [4, rows[3][:5]]]  # no padding, no blank rows
+    stored = json.dumps(batch.preview)
+    assert household.nik not in stored and "3201164502900001" not in stored and "+62" not in stored
+    by_row = {row["row"]: row for row in batch.preview["rows"]}
+    assert by_row[3]["status"] == "update" and by_row[3]["values"] == {"interests": "usaha kue kering"}
+    assert by_row[4]["status"] == "new" and by_row[4]["values"] == {}
+    page = client.get(f"/households/import/{batch.id}?show=update").get_data(as_text=True)
+    assert "“usaha kue kering”" in page
+    client.post(f"/households/import/{batch.id}/confirm")
+    db.session.refresh(household)
+    assert household.phone == "+6285712349999" and household.interests == "usaha kue kering"
+    assert db.session.scalar(select(Household).where(Household.nik == "3201164502900001")) is not None
