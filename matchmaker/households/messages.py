@@ -68,6 +68,7 @@ FILE_MESSAGES: dict[str, Any] = {
     ),
     "cell_too_long": _l("A cell holds more than %(limit)s characters, so the file cannot be read."),
     "too_much_text": _l("The sheet holds more text than a household sheet can. Split it into smaller files."),
+    "too_slow": _l("Reading the file took too long. Split it into smaller files."),
     "no_header": _l("No header row was found: the first rows must name the columns (NIK, Nama Lengkap, Desa…)."),
     "missing_columns": _l("The sheet has no column for: %(columns)s."),
     "no_rows": _l("The sheet has no data rows below its header."),

@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import math
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,7 +75,8 @@ class SheetLimits:
     ``max_columns``: a non-empty cell further right refuses the file (``too_many_columns``);
     ``max_cell_chars``: a longer cell refuses it (``cell_too_long``); ``max_total_chars``: the
     text of all cells together (``too_much_text``); ``max_row_elements``: rows read, blank ones
-    included (``too_many_rows`` with ``limit``).
+    included (``too_many_rows`` with ``limit``); ``max_seconds``: wall time from the first row
+    asked for to the last (``too_slow``), a last guard whatever the file holds.
     """
 
     max_columns: int
@@ -82,6 +84,7 @@ class SheetLimits:
     row_limit_label: str
     max_cell_chars: int = EXCEL_CELL_CHARS
     max_total_chars: int = 20_000_000
+    max_seconds: float = 25.0
 
 
 def read_rows(content: bytes, extension: str, limits: SheetLimits) -> Iterator[Row]:
@@ -93,7 +96,7 @@ def read_rows(content: bytes, extension: str, limits: SheetLimits) -> Iterator[R
     """
     budget = _Budget(limits)
     if extension == "xlsx":
-        rows = _xlsx_rows(content, limits)
+        rows = _xlsx_rows(content, limits, budget)
     elif extension == "csv":
         rows = _csv_rows(content, limits)
     else:  # pragma: no cover - the caller checks the extension
@@ -110,8 +113,15 @@ class _Budget:
         self.limits = limits
         self.rows = 0
         self.chars = 0
+        self.deadline = time.monotonic() + limits.max_seconds
+
+    def check_time(self) -> None:
+        """Refuse once the file has taken longer than ``max_seconds`` to read."""
+        if time.monotonic() > self.deadline:
+            raise SheetRefused("too_slow")
 
     def count_row(self, cells: list[Any]) -> None:
+        self.check_time()
         self.rows += 1
         if self.rows > self.limits.max_row_elements:
             raise SheetRefused("too_many_rows", limit=self.limits.row_limit_label)
@@ -212,7 +222,7 @@ def check_zip(archive: zipfile.ZipFile) -> None:
         raise SheetRefused("inflates_too_much")
 
 
-def _xlsx_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
+def _xlsx_rows(content: bytes, limits: SheetLimits, budget: _Budget) -> Iterator[Row]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
@@ -220,8 +230,8 @@ def _xlsx_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
     with archive:
         check_zip(archive)
         try:
-            book = _Workbook(archive)
-            yield from _sheet_rows(archive, book, limits)
+            book = _Workbook(archive, budget)
+            yield from _sheet_rows(archive, book, limits, budget)
         except SheetRefused:
             raise
         except (
@@ -241,7 +251,9 @@ MAX_DEPTH = 32
 MAX_ELEMENTS_IN_VALUE = 10_000  # rich-text runs in one string, children of one cell
 
 
-def _stream(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[str, Element, Element | None]]:
+def _stream(
+    stream: IO[bytes], budget: _Budget, value_tag: str | None = None
+) -> Iterator[tuple[str, Element, Element | None]]:
     """``(event, element, parent)`` of a part, parsed with defusedxml (no DTD), in bounded memory.
 
     Every element is dropped from the tree once its end has been yielded, except inside a
@@ -251,7 +263,9 @@ def _stream(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[s
     stack: list[Element] = []
     inside: int | None = None
     count = 0
-    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+    for number, (event, element) in enumerate(iterparse(stream, events=("start", "end"), forbid_dtd=True)):
+        if not number % 4096:
+            budget.check_time()
         if event == "start":
             stack.append(element)
             if len(stack) > MAX_DEPTH:
@@ -275,9 +289,11 @@ def _stream(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[s
             parent.remove(element)
 
 
-def _ends(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[Element, Element | None]]:
+def _ends(
+    stream: IO[bytes], budget: _Budget, value_tag: str | None = None
+) -> Iterator[tuple[Element, Element | None]]:
     """The ``end`` events of :func:`_stream`."""
-    for event, element, parent in _stream(stream, value_tag):
+    for event, element, parent in _stream(stream, budget, value_tag):
         if event == "end":
             yield element, parent
 
@@ -285,14 +301,15 @@ def _ends(stream: IO[bytes], value_tag: str | None = None) -> Iterator[tuple[Ele
 class _Workbook:
     """What is needed to read the first worksheet: its part name, shared strings, date styles, epoch."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
         self.archive = archive
+        self.budget = budget
         workbook_path = self._office_document()
         rels = self._relationships(workbook_path)
         self.epoch = WINDOWS_EPOCH
         self.sheet_path: str | None = None
         with archive.open(workbook_path) as stream:
-            for element, _parent in _ends(stream):
+            for element, _parent in _ends(stream, self.budget):
                 name = _local(element.tag)
                 if name == "workbookPr" and element.get("date1904") in ("1", "true"):
                     self.epoch = MAC_EPOCH
@@ -312,7 +329,7 @@ class _Workbook:
         with self.archive.open("_rels/.rels") as stream:
             found = [
                 _resolve("", element.get("Target", ""))
-                for element, _parent in _ends(stream)
+                for element, _parent in _ends(stream, self.budget)
                 if _local(element.tag) == "Relationship" and element.get("Type", "").endswith("/officeDocument")
             ]
         return found[0] if found else "xl/workbook.xml"
@@ -322,7 +339,7 @@ class _Workbook:
         rels_path = join(dirname(part), "_rels", part.rsplit("/", 1)[-1] + ".rels")
         found = {}
         with self.archive.open(rels_path) as stream:
-            for element, _parent in _ends(stream):
+            for element, _parent in _ends(stream, self.budget):
                 if _local(element.tag) != "Relationship" or element.get("TargetMode") == "External":
                     continue
                 found[element.get("Id", "")] = (
@@ -335,7 +352,7 @@ class _Workbook:
         if path is None or path not in self.archive.NameToInfo:
             return strings
         with self.archive.open(path) as stream:
-            for element, _parent in _ends(stream, "si"):
+            for element, _parent in _ends(stream, self.budget, "si"):
                 if _local(element.tag) == "si":
                     strings.append(_text(element))
         return strings
@@ -348,7 +365,7 @@ class _Workbook:
         custom: dict[int, str] = {}
         index = 0
         with self.archive.open(path) as stream:
-            for element, parent in _ends(stream):
+            for element, parent in _ends(stream, self.budget):
                 name = _local(element.tag)
                 if name == "numFmt":
                     custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
@@ -395,14 +412,14 @@ def _column(reference: str | None, previous: int) -> int:
     return number
 
 
-def _sheet_rows(archive: zipfile.ZipFile, book: _Workbook, limits: SheetLimits) -> Iterator[Row]:
+def _sheet_rows(archive: zipfile.ZipFile, book: _Workbook, limits: SheetLimits, budget: _Budget) -> Iterator[Row]:
     """Stream the first worksheet's rows; each cell is dropped from memory as soon as it is read."""
     assert book.sheet_path is not None
     cells: list[Any] = []
     number = 0
     column = 0
     with archive.open(book.sheet_path) as stream:
-        for event, element, _parent in _stream(stream, "c"):
+        for event, element, _parent in _stream(stream, budget, "c"):
             name = _local(element.tag)
             if event == "start":
                 if name == "row":

@@ -220,3 +220,15 @@ def test_the_stored_upload_keeps_only_what_the_preview_and_confirmation_need(cas
     db.session.refresh(household)
     assert household.phone == "+6285712349999" and household.interests == "usaha kue kering"
     assert db.session.scalar(select(Household).where(Household.nik == "3201164502900001")) is not None
+
+
+@pytest.mark.parametrize("filename", ["kpm.xlsx", "kpm.csv"])
+def test_reading_gives_up_past_its_time_budget(app, monkeypatch, filename):
+    """A file shaped to dodge every other limit could still hold a worker for as long as it likes."""
+    monkeypatch.setattr("matchmaker.households.importer.SHEET_LIMITS",
+                        sheet_reader.SheetLimits(60, 1000, "1.000", max_seconds=-1))
+    content = (_rows(f'<row r="2">{bombs.inline("A2", "3201164502900001")}</row>') if filename.endswith("xlsx")
+               else b"NIK,Nama Lengkap,Tanggal Lahir,Desa\n3201164502900001,Siti,05/02/1990,Sukamaju\n")
+    with pytest.raises(ImportFileError) as raised:
+        read_table(content, filename)
+    assert raised.value.code == "too_slow"
