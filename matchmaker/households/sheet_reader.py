@@ -251,6 +251,31 @@ MAX_DEPTH = 32
 MAX_ELEMENTS_IN_VALUE = 10_000  # rich-text runs in one string, children of one cell
 
 
+class _Metered:
+    """A part's stream that refuses to go on when too many bytes came without an XML event.
+
+    The parser keeps a text node whole until its end tag: a 100 MB cell would sit in memory
+    before its length could be checked. Between two events there is at most one text node
+    (or tag), so counting the bytes read since the last event bounds it.
+    """
+
+    def __init__(self, stream: IO[bytes], limits: SheetLimits) -> None:
+        self.stream = stream
+        self.limits = limits
+        # Up to 10 bytes a character (``&#x10FFFF;``), plus one read of the parser's.
+        self.allowed = 10 * limits.max_cell_chars + 64 * 1024
+        self.position = 0
+        self.mark = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Read like the stream, after checking the bytes since the last event."""
+        if self.position - self.mark > self.allowed:
+            raise SheetRefused("cell_too_long", limit=f"{self.limits.max_cell_chars:,}".replace(",", "."))
+        data = self.stream.read(size if 0 < size <= 64 * 1024 else 64 * 1024)
+        self.position += len(data)
+        return data
+
+
 def _stream(
     stream: IO[bytes], budget: _Budget, value_tag: str | None = None
 ) -> Iterator[tuple[str, Element, Element | None]]:
@@ -258,12 +283,15 @@ def _stream(
 
     Every element is dropped from the tree once its end has been yielded, except inside a
     ``value_tag`` element (a cell, a shared string), which is yielded whole and then dropped;
-    such an element may hold at most ``MAX_ELEMENTS_IN_VALUE`` descendants.
+    such an element may hold at most ``MAX_ELEMENTS_IN_VALUE`` descendants, and no text node
+    may be much longer than a cell (see :class:`_Metered`).
     """
     stack: list[Element] = []
     inside: int | None = None
     count = 0
-    for number, (event, element) in enumerate(iterparse(stream, events=("start", "end"), forbid_dtd=True)):
+    metered = _Metered(stream, budget.limits)
+    for number, (event, element) in enumerate(iterparse(metered, events=("start", "end"), forbid_dtd=True)):
+        metered.mark = metered.position
         if not number % 4096:
             budget.check_time()
         if event == "start":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import random
 import zipfile
 from collections.abc import Iterable
 
@@ -96,6 +97,21 @@ def huge_cell_bomb() -> bytes:
         yield f'{SHEET_START}<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'.encode()
         block = b"A" * (1 << 20)
         for _ in range(900):
+            yield block
+        yield b"</t></is></c></row></sheetData></worksheet>"
+
+    return xlsx(chunks())
+
+
+@functools.cache
+def compressible_cell_bomb() -> bytes:
+    """A few MB whose one cell inflates to 120 MB, compressed only about 40 times: under the zip limits."""
+    rng = random.Random(7)  # noqa: S311 - test data
+    block = bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz") if i % 80 == 0 else 97 for i in range(1 << 20))
+
+    def chunks() -> Iterable[bytes]:
+        yield f'{SHEET_START}<sheetData>{header_row()}<row r="2"><c r="A2" t="inlineStr"><is><t>'.encode()
+        for _ in range(120):
             yield block
         yield b"</t></is></c></row></sheetData></worksheet>"
 

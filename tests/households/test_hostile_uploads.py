@@ -35,6 +35,7 @@ PEAK_BYTES = 200 * 1024 * 1024
 REFUSED: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "cell_inflating_to_900_MB": (bombs.huge_cell_bomb, "kpm.xlsx", "inflates_too_much"),
     "shared_strings_inflating_to_150_MB": (bombs.shared_strings_bomb, "kpm.xlsx", "inflates_too_much"),
+    "cell_of_120_MB_within_the_zip_limits": (bombs.compressible_cell_bomb, "kpm.xlsx", "cell_too_long"),
     "nul_byte_in_xml": (lambda: bombs.malformed("nul"), "kpm.xlsx", "unreadable"),
     "char_ref_zero_in_xml": (lambda: bombs.malformed("char_ref_zero"), "kpm.xlsx", "unreadable"),
     "invalid_utf8_in_xml": (lambda: bombs.malformed("invalid_utf8"), "kpm.xlsx", "unreadable"),
@@ -62,7 +63,8 @@ def _measured(action: Callable[[], Any]) -> tuple[Any, float, int]:
 
 def _indonesian(code: str) -> str:
     with force_locale("id"):
-        params = {"limit": SHEET_LIMITS.max_columns} if code == "too_many_columns" else {}
+        params = {"too_many_columns": {"limit": SHEET_LIMITS.max_columns},
+                  "cell_too_long": {"limit": "32.767"}}.get(code, {})
         return message(code, **params)
 
 
