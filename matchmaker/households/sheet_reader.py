@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from posixpath import dirname, join, normpath
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import iterparse as fast_iterparse
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -243,12 +245,9 @@ def _xlsx_rows(content: bytes, limits: SheetLimits, budget: _Budget) -> Iterator
             raise SheetRefused("unreadable") from exc
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 MAX_DEPTH = 32
 MAX_ELEMENTS_IN_VALUE = 10_000  # rich-text runs in one string, children of one cell
+MAX_SHARED_STRINGS = 2_000_000  # 50,000 rows of 40 different strings
 
 
 class _Metered:
@@ -266,6 +265,7 @@ class _Metered:
         self.allowed = 10 * limits.max_cell_chars + 64 * 1024
         self.position = 0
         self.mark = 0
+        self.prolog: bytes | None = b""
 
     def read(self, size: int = -1) -> bytes:
         """Read like the stream, after checking the bytes since the last event."""
@@ -273,13 +273,67 @@ class _Metered:
             raise SheetRefused("cell_too_long", limit=f"{self.limits.max_cell_chars:,}".replace(",", "."))
         data = self.stream.read(size if 0 < size <= 64 * 1024 else 64 * 1024)
         self.position += len(data)
+        if self.prolog is not None:
+            self.prolog += data
+            if _prolog_ends(self.prolog, at_end=not data):
+                self.prolog = None
         return data
 
 
+_PROLOG_LIMIT = 64 * 1024
+
+
+def _prolog_ends(head: bytes, *, at_end: bool) -> bool:
+    """Whether ``head`` reaches the root element without a DOCTYPE; raise on a DTD or an odd encoding.
+
+    Without a DTD no entity can be declared, internal or external, so the fast C parser is
+    as safe as defusedxml here. Excel writes UTF-8; anything whose first character is not
+    ``<`` in an ASCII-compatible encoding (UTF-16, UTF-32) is refused, since a DOCTYPE in it
+    would not be seen.
+    """
+    position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while position < len(head) and head[position] in b" \t\r\n":
+            position += 1
+        if position >= len(head) - 1:
+            break
+        if head[position] != ord("<"):
+            raise SheetRefused("unreadable")
+        if head.startswith(b"<?", position):
+            end = head.find(b"?>", position)
+            if end < 0:
+                break
+            position = end + 2
+        elif head.startswith(b"<!--", position):
+            end = head.find(b"-->", position)
+            if end < 0:
+                break
+            position = end + 3
+        elif head.startswith(b"<!", position):
+            raise SheetRefused("unreadable")  # a DOCTYPE: refused, with whatever it declares
+        else:
+            return True
+    if at_end:
+        return True  # an empty or cut part: the parser says it is malformed
+    if len(head) > _PROLOG_LIMIT:
+        raise SheetRefused("unreadable")
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _local(tag: str) -> str:
+    """A tag without its namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def _stream(
-    stream: IO[bytes], budget: _Budget, value_tag: str | None = None
+    stream: IO[bytes], budget: _Budget, value_tag: str | None = None, *, large: bool = False
 ) -> Iterator[tuple[str, Element, Element | None]]:
-    """``(event, element, parent)`` of a part, parsed with defusedxml (no DTD), in bounded memory.
+    """``(event, element, parent)`` of a part, without a DTD, in bounded memory.
+
+    Small parts are parsed by defusedxml; ``large`` ones (the sheet, the shared strings) by
+    the standard library's C parser, twice as fast, behind the same refusal of any DTD
+    (see :func:`_prolog_ends`).
 
     Every element is dropped from the tree once its end has been yielded, except inside a
     ``value_tag`` element (a cell, a shared string), which is yielded whole and then dropped;
@@ -290,7 +344,12 @@ def _stream(
     inside: int | None = None
     count = 0
     metered = _Metered(stream, budget.limits)
-    for number, (event, element) in enumerate(iterparse(metered, events=("start", "end"), forbid_dtd=True)):
+    events = (
+        # DTDs are refused by _prolog_ends before the parser sees the root element.
+        fast_iterparse(metered, events=("start", "end")) if large  # noqa: S314
+        else iterparse(metered, events=("start", "end"), forbid_dtd=True)
+    )
+    for number, (event, element) in enumerate(events):
         metered.mark = metered.position
         if not number % 4096:
             budget.check_time()
@@ -318,10 +377,10 @@ def _stream(
 
 
 def _ends(
-    stream: IO[bytes], budget: _Budget, value_tag: str | None = None
+    stream: IO[bytes], budget: _Budget, value_tag: str | None = None, *, large: bool = False
 ) -> Iterator[tuple[Element, Element | None]]:
     """The ``end`` events of :func:`_stream`."""
-    for event, element, parent in _stream(stream, budget, value_tag):
+    for event, element, parent in _stream(stream, budget, value_tag, large=large):
         if event == "end":
             yield element, parent
 
@@ -379,10 +438,17 @@ class _Workbook:
         strings: list[str] = []
         if path is None or path not in self.archive.NameToInfo:
             return strings
+        # Every string is held in memory while the sheet is read: their number and text are
+        # bounded like a sheet's (a cell may repeat a string, a table cannot hold more).
+        chars = 0
         with self.archive.open(path) as stream:
-            for element, _parent in _ends(stream, self.budget, "si"):
+            for element, _parent in _ends(stream, self.budget, "si", large=True):
                 if _local(element.tag) == "si":
-                    strings.append(_text(element))
+                    text = _text(element)
+                    chars += len(text)
+                    if chars > self.budget.limits.max_total_chars or len(strings) >= MAX_SHARED_STRINGS:
+                        raise SheetRefused("too_much_text")
+                    strings.append(text)
         return strings
 
     def _date_styles(self, path: str | None) -> tuple[set[int], set[int]]:
@@ -447,7 +513,7 @@ def _sheet_rows(archive: zipfile.ZipFile, book: _Workbook, limits: SheetLimits, 
     number = 0
     column = 0
     with archive.open(book.sheet_path) as stream:
-        for event, element, _parent in _stream(stream, budget, "c"):
+        for event, element, _parent in _stream(stream, budget, "c", large=True):
             name = _local(element.tag)
             if event == "start":
                 if name == "row":

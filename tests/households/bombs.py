@@ -139,17 +139,25 @@ def malformed(kind: str) -> bytes:
         "nul": header.encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>Siti\x00</t></is></c></row>',
         "char_ref_zero": (header + '<row r="2">' + inline("A2", "Siti&#0;") + "</row>").encode(),
         "invalid_utf8": header.encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>Siti\xff\xfe</t></is></c></row>',
-        "entities": None,
-        "dtd": None,
-    }[kind]
+    }.get(kind)
     if kind == "entities":
         dtd = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         body = header + '<row r="2">' + inline("A2", "&b;") + "</row>"
         return xlsx(f'<?xml version="1.0"?>{dtd}<worksheet xmlns="{MAIN}"><sheetData>{body}'
                     "</sheetData></worksheet>".encode())
+    if kind == "dtd_after_comment":
+        return xlsx(f'<?xml version="1.0"?><!-- made by hand --><!DOCTYPE worksheet [<!ENTITY a "x">]>'
+                    f'<worksheet xmlns="{MAIN}"><sheetData>{header}</sheetData></worksheet>'.encode())
+    if kind == "utf16_dtd":
+        return xlsx(f'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE worksheet [<!ENTITY a "x">]>'
+                    f'<worksheet xmlns="{MAIN}"><sheetData>{header}</sheetData></worksheet>'.encode("utf-16"))
+    if kind == "dtd_in_shared_strings":
+        strings = f'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "x">]><sst xmlns="{MAIN}"><si><t>&a;</t></si></sst>'
+        return xlsx(sheet_xml(header), strings.encode())
     if kind == "dtd":
         return xlsx(f'<?xml version="1.0"?><!DOCTYPE worksheet SYSTEM "http://127.0.0.1/x.dtd">'
                     f'<worksheet xmlns="{MAIN}"><sheetData>{header}</sheetData></worksheet>'.encode())
+    assert broken is not None, kind
     return xlsx(SHEET_START.encode() + b"<sheetData>" + broken + b"</sheetData></worksheet>")
 
 

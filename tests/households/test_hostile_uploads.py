@@ -41,6 +41,9 @@ REFUSED: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "invalid_utf8_in_xml": (lambda: bombs.malformed("invalid_utf8"), "kpm.xlsx", "unreadable"),
     "declared_entities": (lambda: bombs.malformed("entities"), "kpm.xlsx", "unreadable"),
     "external_dtd": (lambda: bombs.malformed("dtd"), "kpm.xlsx", "unreadable"),
+    "dtd_after_a_comment": (lambda: bombs.malformed("dtd_after_comment"), "kpm.xlsx", "unreadable"),
+    "utf16_sheet_with_a_dtd": (lambda: bombs.malformed("utf16_dtd"), "kpm.xlsx", "unreadable"),
+    "dtd_in_shared_strings": (lambda: bombs.malformed("dtd_in_shared_strings"), "kpm.xlsx", "unreadable"),
     "csv_with_200000_columns": (bombs.wide_csv, "kpm.csv", "too_many_columns"),
     "csv_cell_over_131072_characters": (bombs.long_cell_csv, "kpm.csv", "unreadable"),
 }
@@ -234,3 +237,12 @@ def test_reading_gives_up_past_its_time_budget(app, monkeypatch, filename):
     with pytest.raises(ImportFileError) as raised:
         read_table(content, filename)
     assert raised.value.code == "too_slow"
+
+
+def test_shared_strings_are_bounded_in_number_as_well_as_in_bytes(app, monkeypatch):
+    """Millions of tiny shared strings under the size cap would each cost a Python object while the sheet is read."""
+    monkeypatch.setattr(sheet_reader, "MAX_SHARED_STRINGS", 1_000)
+    strings = f'<?xml version="1.0"?><sst xmlns="{bombs.MAIN}">{"<si><t>x</t></si>" * 1_001}</sst>'.encode()
+    with pytest.raises(ImportFileError) as raised:
+        read_table(bombs.xlsx(bombs.sheet_xml(bombs.header_row()), strings), "kpm.xlsx")
+    assert raised.value.code == "too_much_text"
