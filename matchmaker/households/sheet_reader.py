@@ -11,10 +11,12 @@ file can inflate to gigabytes, declare a sheet of 16,384 × 1,048,576 cells, or 
 entities and malformed XML. So, before parsing, the zip's central directory is checked
 (entry count, uncompressed size per entry and in total, compression ratio); then only the
 parts needed are read (the workbook and its relationships, the styles for date formats,
-the shared strings, and the first worksheet), each with defusedxml (no DTD, no entities),
-and the worksheet is streamed cell by cell. The declared ``<dimension>`` is ignored: rows
+the shared strings, and the first worksheet), all refusing any DTD (so no entity, internal
+or external), and streamed: every element is dropped once read, and no text node may grow
+much past a cell's size while it is parsed. The declared ``<dimension>`` is ignored: rows
 hold only the cells that are there, and a cell past ``max_columns``, a cell longer than
-``max_cell_chars`` or more than ``max_total_chars`` of text in all stops the reading.
+``max_cell_chars``, more than ``max_total_chars`` of text in all, or ``max_seconds`` of
+reading stops it. Nothing is padded, so what the caller keeps is what the file holds.
 """
 
 from __future__ import annotations
@@ -190,6 +192,11 @@ def _csv_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
             # A field past the csv module's 131,072 characters, or broken quoting.
             raise SheetRefused("unreadable") from exc
         number += 1
+        if len(record) > limits.max_columns:
+            # Excel pads every line to the widest one with empty fields: only a value counts.
+            if any(value.strip() for value in record[limits.max_columns :]):
+                raise SheetRefused("too_many_columns", limit=limits.max_columns)
+            del record[limits.max_columns :]
         cells: list[Any] = []
         for column, value in enumerate(record, start=1):
             _place(cells, column, clean_cell(value), limits)

@@ -246,3 +246,11 @@ def test_shared_strings_are_bounded_in_number_as_well_as_in_bytes(app, monkeypat
     with pytest.raises(ImportFileError) as raised:
         read_table(bombs.xlsx(bombs.sheet_xml(bombs.header_row()), strings), "kpm.xlsx")
     assert raised.value.code == "too_much_text"
+
+
+def test_a_csv_padded_with_empty_fields_past_the_column_cap_is_read(app):
+    """A CSV saved by Excel from a sheet with one stray formatted column far right would be refused."""
+    content = ("NIK,Nama Lengkap,Tanggal Lahir,Desa/Kelurahan" + "," * 500 + "\n"
+               "3201164502900001,Siti,05/02/1990,Sukamaju" + "," * 500 + "\n").encode()
+    table = read_table(content, "kpm.csv")
+    assert table.rows == [(2, ["3201164502900001", "Siti", "05/02/1990", "Sukamaju"])]
