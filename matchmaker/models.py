@@ -7,6 +7,8 @@ user reads come from :mod:`matchmaker.labels`, so that they can be translated.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import secrets
 from typing import Any
 
 from flask_login import UserMixin
@@ -23,11 +25,18 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+
+
+def new_session_token() -> str:
+    """A fresh random session generation for :attr:`User.session_token`."""
+    return secrets.token_urlsafe(24)
 
 
 def utcnow() -> dt.datetime:
@@ -231,6 +240,9 @@ class User(UserMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The session generation: part of every session and remember cookie (see get_id). Replacing
+    # it ends every session of the account at once; see end_sessions and the listeners below.
+    session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
 
     areas: Mapped[list[Region]] = relationship(secondary=user_area, order_by=Region.code)
     organization: Mapped[Organization | None] = relationship(
@@ -250,6 +262,29 @@ class User(UserMixin, db.Model):
         """Tell whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this account (the caller commits)."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        """The login id Flask-Login keeps in the session and the remember cookie.
+
+        ``<user id>:<session generation>:<login nonce>``: the generation is checked on every
+        request (see :func:`matchmaker.auth.login.load_user`), so that replacing it ends every
+        session; the nonce, new at each login, makes two logins' remember cookies differ.
+        """
+        nonce = getattr(self, "_login_nonce", None)
+        if nonce is None:
+            nonce = self._login_nonce = secrets.token_urlsafe(8)
+        return f"{self.id}:{self.session_token}:{nonce}"
+
+    def holds_session(self, session_token: str, nonce: str) -> bool:
+        """Whether a login id's generation is this account's current one; keeps its nonce."""
+        if not self.session_token or not hmac.compare_digest(self.session_token.encode(), session_token.encode()):
+            return False
+        self._login_nonce = nonce
+        return True
+
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         """Only active accounts may hold a session (Flask-Login reads this)."""
@@ -262,6 +297,25 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def _end_sessions_on_change(target: User, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """A new password, role or status ends the account's sessions, whatever code made the change."""
+    if oldvalue in (NO_VALUE, NEVER_SET) or oldvalue == value:
+        return
+    target.end_sessions()
+
+
+def _end_sessions_on_area_change(target: User, value: Any, initiator: Any) -> None:
+    """A changed area (what a facilitator or coordinator may see) ends the account's sessions."""
+    target.end_sessions()
+
+
+for _attribute in (User.password_hash, User.role, User.status):
+    # active_history loads the old value of an expired object, so that a real change is told apart.
+    event.listen(_attribute, "set", _end_sessions_on_change, active_history=True)
+event.listen(User.areas, "append", _end_sessions_on_area_change)
+event.listen(User.areas, "remove", _end_sessions_on_area_change)
 
 
 class PasswordReset(db.Model):

@@ -549,7 +549,10 @@ ROWS: list[Row] = [
     GET("auth.login", "/auth/login", "200 302 302 302 302 302 302 302"),
     POST("auth.login", "/auth/login", "302 302 302 302 302 302 302 302", anon_to_login=False,
          data={"email": "fac.a@example.test", "password": PASSWORD}, writers="anon"),
-    POST("auth.logout", "/auth/logout", "302 302 302 302 302 302 302 302"),
+    # Logging out ends the account's sessions: it writes a new session generation.
+    POST("auth.logout", "/auth/logout", "302 302 302 302 302 302 302 302", writers=LOGGED_IN, independent=True),
+    POST("auth.logout_everywhere", "/auth/logout-everywhere", "302 302 302 302 302 302 302 302",
+         writers=LOGGED_IN, independent=True),
     GET("auth.register", "/auth/register", "200 302 302 302 302 302 302 302"),
     POST("auth.register", "/auth/register", "200 302 302 302 302 302 302 302", data=REGISTRATION, writers="anon"),
     GET("auth.register_regions", "/auth/register/regions?q=Sukamaju", "200 200 200 200 200 200 200 200"),
@@ -591,6 +594,9 @@ ROWS: list[Row] = [
          data={"enable": "0"}, writers="coord admin"),
     POST("admin.set_user_status", "/admin/users/{admin}/status", "302 403 403 403 403 403 404 404", "the admin",
          data={"enable": "0"}),
+    POST("admin.end_sessions", "/admin/users/{facB}/sessions", "302 403 403 403 403 403 302 302", "a facilitator",
+         writers="coord admin"),
+    POST("admin.end_sessions", "/admin/users/{admin}/sessions", "302 403 403 403 403 403 404 404", "the admin"),
     # graduation
     GET("graduation.readiness", "/graduation/households/{hA}/readiness", "302 200 404 403 403 403 200 403", "hA"),
     GET("graduation.readiness", "/graduation/households/{hB}/readiness", "302 404 200 403 403 403 200 403", "hB"),

@@ -150,7 +150,7 @@ def manageable_users(manager: User) -> list[User]:
 
 
 def can_manage(manager: User, user: User) -> bool:
-    """Whether ``manager`` may reset the password of or disable ``user``."""
+    """Whether ``manager`` may reset the password of, disable or log out ``user``."""
     if manager.id == user.id:
         return False
     if manager.role == Role.ADMIN:
@@ -177,4 +177,13 @@ def set_user_enabled(manager: User, user: User, enabled: bool) -> None:
         raise AccountError("not_allowed")
     user.status = UserStatus.ACTIVE if enabled else UserStatus.DISABLED
     record_audit(manager, "user_enabled" if enabled else "user_disabled", "user", user.id)
+    db.session.commit()
+
+
+def end_sessions_of(manager: User, user: User) -> None:
+    """Log ``user`` out on every device, if ``manager`` looks after her (a lost phone, a stolen password)."""
+    if not can_manage(manager, user):
+        raise AccountError("not_allowed")
+    user.end_sessions()
+    record_audit(manager, "sessions_ended", "user", user.id)
     db.session.commit()
