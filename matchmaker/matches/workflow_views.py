@@ -313,6 +313,8 @@ def candidates(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)  # a suspended or rejected partner browses no candidates
     return render_template("matches/candidates.html", offer=offer, rows=_candidates(offer), form=ProposeForm(),
                            locale=current_language())
 
@@ -324,6 +326,8 @@ def request_introduction(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)
     form = ProposeForm()
     if not form.validate_on_submit():
         abort(400)
