@@ -20,6 +20,14 @@ from .views import bp
 CASE_VIEWERS = (Role.COORDINATOR, Role.ADMIN)
 
 
+@bp.app_template_global()
+def open_nik_cases() -> int:
+    """How many NIK cases wait for the current coordinator's (or the admin's) decision."""
+    if not current_user.is_authenticated or current_user.role not in CASE_VIEWERS:
+        return 0
+    return collisions.open_count(current_user)
+
+
 @bp.route("/collisions")
 @roles_required(*CASE_VIEWERS)
 def collisions_index():

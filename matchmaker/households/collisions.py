@@ -177,6 +177,14 @@ def cases_for(user: User, status: str = NikCollisionStatus.OPEN, limit_rows: int
     ))
 
 
+def open_count(user: User) -> int:
+    """How many open cases ``user`` sees."""
+    return int(db.session.scalar(
+        select(func.count()).select_from(NikCollision)
+        .where(NikCollision.status == NikCollisionStatus.OPEN, scope_condition(user))
+    ) or 0)
+
+
 def get_visible_case(user: User, case_id: int) -> NikCollision | None:
     """The case if ``user`` may open it, else None (the view answers 404)."""
     case = db.session.get(NikCollision, case_id)

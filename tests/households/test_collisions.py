@@ -200,6 +200,7 @@ def test_the_coordinator_sees_both_records_and_moves_the_household(caseload, hol
     """The coordinator could not see what was submitted next to the household, or move her to the new facilitator."""
     coordinator = make_user(Role.COORDINATOR)
     log_in(client, coordinator)
+    assert "1 kasus NIK menunggu keputusan Anda" in client.get("/home").get_data(as_text=True)
     listing = client.get("/households/collisions").get_data(as_text=True)
     assert f"/households/collisions/{case.id}" in listing and "Imas Masitoh" in listing
     page = client.get(f"/households/collisions/{case.id}").get_data(as_text=True)
