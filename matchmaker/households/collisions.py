@@ -87,6 +87,9 @@ class NikGate:
         self.source = source
         self.now = now or utcnow()
         self.limit = limit()
+        # Her other requests wait here (a row lock on PostgreSQL; SQLite serialises writers
+        # itself), so that two uploads at once cannot each spend the whole limit.
+        db.session.execute(select(User.id).where(User.id == facilitator.id).with_for_update())
         self.used = int(db.session.scalar(
             select(func.count()).select_from(NikCollision)
             .where(NikCollision.requester_id == facilitator.id, NikCollision.created_at >= self.now - WINDOW)

@@ -20,7 +20,7 @@ from matchmaker.models import (
     Role,
 )
 from matchmaker.notifications import Kind, text_of
-from matchmaker.partners.services import proposable_offers
+from matchmaker.partners.services import OfferFilters, proposable_offers, search_offers, search_partners
 from tests.conftest import log_in, make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
 
@@ -158,6 +158,10 @@ def test_a_suspended_partners_offers_are_never_proposed(world):
     assert world.offer not in offers and active_offer in offers
     ranked = [proposal.offer.id for proposal in rank_offers_for_household(world.household, k=20)]
     assert world.offer.id not in ranked and active_offer.id in ranked
+    found = [row.offer.id for row in search_offers(world.facilitator, OfferFilters(open_only=False))]
+    assert world.offer.id not in found and active_offer.id in found
+    partners = [row.organization.id for row in search_partners(world.facilitator)]
+    assert world.organization.id not in partners and other.id in partners
     with pytest.raises(workflow.WorkflowError):
         workflow.propose(world.facilitator, world.household, world.offer)
 
