@@ -56,6 +56,10 @@ class Config:
     LANGUAGES = ("id", "en")
     PASSWORD_RESET_HOURS = 48
     PER_PAGE = 25
+    # NIKs held by another facilitator's household that one facilitator may submit in 24 hours
+    # (each becomes a case for the coordinator); past it, no new NIK is checked for her until
+    # the window moves on (see matchmaker.households.collisions).
+    NIK_COLLISION_DAILY_LIMIT = int(os.environ.get("NIK_COLLISION_DAILY_LIMIT", "20"))
     # The kabupaten this installation serves: forms offer its kecamatan and desa.
     HOME_DISTRICT = os.environ.get("HOME_DISTRICT", "32.01")
     # Graduation readiness: the kabupaten minimum wage (UMK) and the BPS poverty line per person,

@@ -473,6 +473,51 @@ class HouseholdImport(db.Model):
     facilitator: Mapped[User] = relationship()
 
 
+class NikCollisionStatus:
+    """Where a coordinator's NIK case stands: open, or decided one of two ways."""
+
+    OPEN = "open"
+    TRANSFERRED = "transferred"  # the household moved to the requesting facilitator
+    REJECTED = "rejected"  # a correction: the NIK stays with the household that holds it
+    ALL = (OPEN, TRANSFERRED, REJECTED)
+    DECISIONS = (TRANSFERRED, REJECTED)
+
+
+class NikCollision(db.Model):
+    """A facilitator submitted a NIK that another facilitator's household holds: a case for the coordinator.
+
+    The facilitator was only told that the NIK cannot be registered now; ``submitted`` keeps
+    what she typed (NIK, name, birth date, desa, phone, No. KK, address) so that the coordinator
+    can compare it with the household and decide. ``desa_code`` is the desa she submitted (in
+    her area), by which coordinators are scoped together with the household's own desa.
+    """
+
+    __tablename__ = "nik_collision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    # The facilitator who held the household when the case was opened (she is told of the decision).
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(10))  # "form", "edit" or "import"
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    submitted: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=NikCollisionStatus.OPEN, index=True)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    holder: Mapped[User | None] = relationship(foreign_keys=[holder_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    household: Mapped[Household] = relationship()
+    desa: Mapped[Region] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NikCollision {self.id} {self.status}>"
+
+
 class Organization(db.Model):
     """A partner: a local business or a village office."""
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..audit import record_audit
 from ..auth.services import AccountError, IssuedReset, create_user, issue_password_reset
 from ..extensions import db
+from ..matches.workflow import withdraw_for_organization
 from ..models import Organization, OrgStatus, Region, RegionLevel, Role, User, UserStatus, utcnow
 from ..scoping import code_within, region_within
 
@@ -51,14 +52,17 @@ def reject_organization(reviewer: User, organization: Organization, reason: str)
         raise AccountError("not_pending")
     organization.status = OrgStatus.REJECTED
     organization.rejection_reason = reason.strip()
-    record_audit(reviewer, "organization_rejected", "organization", organization.id)
+    withdrawn = withdraw_for_organization(reviewer, organization)
+    record_audit(reviewer, "organization_rejected", "organization", organization.id, withdrawn=withdrawn)
     db.session.commit()
 
 
 def suspend_organization(reviewer: User, organization: Organization, reason: str) -> None:
     """Suspend an active organization: its offers stop being proposed and it publishes nothing.
 
-    Its members can still log in and read the reason; nothing they published is deleted.
+    Its members can still log in and read the reason; nothing they published is deleted. In the
+    same transaction its unanswered introductions and requests are withdrawn (the facilitators
+    are told); its members can take no step on any match and no longer see contact details.
     """
     if organization.status != OrgStatus.ACTIVE:
         raise AccountError("not_active")
@@ -66,7 +70,8 @@ def suspend_organization(reviewer: User, organization: Organization, reason: str
     organization.suspension_reason = reason.strip()
     organization.suspended_at = utcnow()
     organization.suspended_by_id = reviewer.id
-    record_audit(reviewer, "organization_suspended", "organization", organization.id)
+    withdrawn = withdraw_for_organization(reviewer, organization)
+    record_audit(reviewer, "organization_suspended", "organization", organization.id, withdrawn=withdrawn)
     db.session.commit()
 
 

@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..reference.regions import normalize_code
 from ..scoping import code_within
-from . import services
+from . import collisions, services
 from .messages import message
 from .nik import check_kk, check_nik
 from .sheet_reader import SheetLimits, SheetRefused, read_rows
@@ -866,13 +866,20 @@ class _RowParser:
         return result
 
 
-def analyse(table: Table, facilitator: User, *, update_existing: bool = True) -> Analysis:
-    """Check every row and decide what confirming would do with it (nothing is written)."""
+def analyse(table: Table, facilitator: User, *, update_existing: bool = True,
+            answered_free: frozenset[str] = frozenset()) -> Analysis:
+    """Check every row and decide what confirming would do with it.
+
+    No household is written; NIKs held by another facilitator open cases for the coordinator
+    (added to the session, see :func:`_compare_with_database`). ``answered_free`` are NIKs the
+    preview of this same upload already showed as free: they are not checked against the
+    daily limit again.
+    """
     parser = _RowParser(table, facilitator)
     rows = [parser.parse(number, cells) for number, cells in table.rows]
     nik_header = parser.header("nik")
     _mark_repeats(rows, nik_header)
-    _compare_with_database(rows, facilitator, nik_header, update_existing)
+    _compare_with_database(rows, facilitator, nik_header, update_existing, answered_free)
     _flag_likely_duplicates(rows)
     mapping = parser.columns
     columns = {key: table.headers[index] for key, index in mapping.items()}
@@ -894,7 +901,16 @@ def _mark_repeats(rows: list[RowResult], nik_header: str) -> None:
             first_row[nik] = row.row
 
 
-def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool) -> None:
+def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool,
+                           answered_free: frozenset[str] = frozenset()) -> None:
+    """Rows of her own households become updates (or skips); every other NIK goes through the NIK gate.
+
+    The gate answers in sheet order: a NIK held by another facilitator's household gets the
+    neutral "cannot be registered now" and opens a case for the coordinator; past the daily
+    limit every NIK outside her caseload, held or free, gets the limit message, so that a long
+    sheet cannot tell held NIKs from free ones (see :mod:`.collisions`). Cases and the audit
+    events are added to the session: whoever commits the analysis commits them.
+    """
     candidates = {row.values["nik"]: row for row in rows if row.status != "error" and row.values.get("nik")}
     niks = list(candidates)
     existing: dict[str, Household] = {}
@@ -902,18 +918,29 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
         chunk = niks[start : start + CHUNK]
         for household in db.session.scalars(select(Household).where(Household.nik.in_(chunk))):
             existing[household.nik] = household
-    if not existing:
-        return
-    linked = _linked_skills([household.id for household in existing.values()])
-    for nik, household in existing.items():
-        row = candidates[nik]
-        row.existing_id = household.id
-        if not services.can_edit(facilitator, household):
-            row.problems.append(Problem(nik_header, "nik.taken_elsewhere"))
-            row.status = "error"
+    own = [household for household in existing.values() if household.facilitator_id == facilitator.id]
+    linked = _linked_skills([household.id for household in own])
+    gate = collisions.NikGate(facilitator, "import")
+    for nik, row in candidates.items():
+        household = existing.get(nik)
+        if household is not None and household.facilitator_id == facilitator.id:
+            row.existing_id = household.id
+            if not services.can_edit(facilitator, household):
+                # Hers, but outside her area now: she knows it, nothing leaks.
+                row.problems.append(Problem(nik_header, "nik.taken"))
+                row.status = "error"
+                continue
+            row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
+            row.status = "update" if update_existing and row.changes else "skip"
             continue
-        row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
-        row.status = "update" if update_existing and row.changes else "skip"
+        answer, case_id = gate.check(household, row.values, answered_free=nik in answered_free)
+        if answer == collisions.REFUSED:
+            row.problems.append(Problem(nik_header, "nik.unavailable", {"case": case_id}))
+            row.status = "error"
+        elif answer == collisions.LIMIT:
+            row.problems.append(Problem(nik_header, "nik.check_limit"))
+            row.status = "error"
+    gate.finish()
 
 
 def _linked_skills(household_ids: list[int]) -> dict[int, set[str]]:
@@ -1010,16 +1037,20 @@ def apply_import(
     dry_run: bool = False,
     commit: bool = True,
     batch_id: int | None = None,
+    answered_free: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
 
     New rows become households owned by ``facilitator`` with their suggested skills linked
     (she saw them in the preview); rows of her existing households update the fields that
-    have a value; everything else is left alone. ``dry_run`` writes nothing.
+    have a value; everything else is left alone. ``dry_run`` writes no household (NIK cases are kept).
     """
-    analysis = analyse(table, facilitator, update_existing=update_existing)
+    analysis = analyse(table, facilitator, update_existing=update_existing, answered_free=answered_free)
     result = ImportResult(analysis.counts, analysis.errors(), analysis)
     if dry_run:
+        # No household is written, but the NIK cases and the audit are: a dry run is no free oracle.
+        if commit:
+            db.session.commit()
         return result
     try:
         _write(facilitator, analysis)
@@ -1224,9 +1255,13 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
         db.session.rollback()
         raise ImportFileError("already_applied")
     db.session.refresh(batch)
+    # The rows the preview showed as new keep their answer even if the daily NIK limit was
+    # reached since (by this very preview, typically): she was already told they are free.
+    answered_free = frozenset(row["values"]["nik"] for row in batch.preview.get("rows", [])
+                              if row.get("status") == "new" and row.get("values", {}).get("nik"))
     result = apply_import(
         facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
-        batch_id=batch.id,
+        batch_id=batch.id, answered_free=answered_free,
     )
     batch.applied_at = utcnow()
     batch.result = {key: value for key, value in result.counts.items()}

@@ -24,7 +24,15 @@ MESSAGES: dict[str, Any] = {
     "nik.birth_date_mismatch": _l("Digits 7–12 of the NIK do not agree with the birth date."),
     "nik.zero_serial": _l("The last four digits of a NIK are never 0000."),
     "nik.taken": _l("A household with this NIK is already registered."),
-    "nik.taken_elsewhere": _l("This NIK is registered to a household of another facilitator: ask your coordinator."),
+    # The one answer for a NIK held outside her caseload, whoever holds it (see collisions.py).
+    "nik.unavailable": _l(
+        "This NIK cannot be registered now; the coordinator will look into it (case %(case)s) and you will be "
+        "notified. Keep her KTP and KK at hand."
+    ),
+    "nik.check_limit": _l(
+        "Daily limit of NIK checks reached: no new NIK can be registered for 24 hours. Ask your coordinator if "
+        "it is urgent."
+    ),
     "nik.repeated": _l("This NIK already appears in row %(row)s of the file."),
     "kk.empty": _l("Enter the 16-digit family card number."),
     "kk.scientific": _l(

@@ -104,7 +104,7 @@ def _prepare_form(form: HouseholdForm, keep: list[str]) -> None:
 
 def _apply_error(form: HouseholdForm, error: services.HouseholdError) -> None:
     target = getattr(form, error.field or "", None)
-    text = message(error.code)
+    text = message(error.code, **error.params)
     if target is not None:
         target.errors = list(target.errors) + [text]
     else:
@@ -428,3 +428,6 @@ def import_rejected(batch_id: int):
     analysis = importer.Analysis(rows, batch.preview.get("columns", {}), [], table.header_row)
     content = importer.rejected_workbook(table, analysis, _("Errors"))
     return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name="kpm-ditolak.xlsx")
+
+
+from . import collision_views  # noqa: E402, F401 - the coordinator's NIK cases on this blueprint

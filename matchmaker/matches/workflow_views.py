@@ -17,7 +17,7 @@ from ..extensions import db
 from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import Household, Match, MatchStatus, Offer, OfferKind, User
+from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
 from ..partners.services import get_own_offer, local_today
 from ..phones import whatsapp_link
 from . import workflow
@@ -210,7 +210,7 @@ def _render(match: Match, *, posted: tuple[str, object] | None = None, error: st
         "matches/detail.html", match=match, household=match.household, offer=match.offer,
         organization=organization, household_side=household_side, her_contact=her_contact,
         partner_wa=partner_wa, forms=_step_forms(match, posted), error=error, events=events,
-        contact_statuses=workflow.CONTACT_STATUSES,
+        contact_statuses=workflow.CONTACT_STATUSES, organization_inactive=not workflow.organization_active(match.offer),
     ), status
 
 
@@ -294,7 +294,10 @@ def inbox():
         "ongoing": [m for m in matches if m.status in (MatchStatus.ACCEPTED, MatchStatus.STARTED)],
         "closed": [m for m in matches if m.status in workflow.ENDED_STATUSES][:50],
     }
-    return render_template("matches/inbox.html", groups=groups, locale=current_language())
+    # A suspended or rejected organization's members see anonymised cards only, even for matches
+    # they had accepted.
+    active = current_user.organization is not None and current_user.organization.status == OrgStatus.ACTIVE
+    return render_template("matches/inbox.html", groups=groups, locale=current_language(), show_contacts=active)
 
 
 def _candidates(offer: Offer) -> list:
@@ -310,6 +313,8 @@ def candidates(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)  # a suspended or rejected partner browses no candidates
     return render_template("matches/candidates.html", offer=offer, rows=_candidates(offer), form=ProposeForm(),
                            locale=current_language())
 
@@ -321,6 +326,8 @@ def request_introduction(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)
     form = ProposeForm()
     if not form.validate_on_submit():
         abort(400)
