@@ -12,6 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .constraints import tier, violates  # noqa: F401 - re-exported for callers
 from .ranker import MatchRanker
 from .schema import HouseholdRecord, JudgmentSet, OfferRecord
 
@@ -43,33 +44,6 @@ def mrr_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int) -> float:
         if grades.get(o, 0) >= 2:
             return 1.0 / (i + 1)
     return 0.0
-
-
-def tier(code_a: str, code_b: str) -> int:
-    """0 same desa, 1 same kecamatan, 2 same kabupaten, 3 otherwise."""
-    a, b = code_a.split("."), code_b.split(".")
-    if len(a) >= 4 and a[:4] == b[:4]:
-        return 0
-    if len(a) >= 3 and a[:3] == b[:3]:
-        return 1
-    if len(a) >= 2 and a[:2] == b[:2]:
-        return 2
-    return 3
-
-
-_TIER = {"desa": 0, "kecamatan": 1, "kabupaten": 2}
-
-
-def violates(offer: OfferRecord, household: HouseholdRecord) -> bool:
-    """Reference (non-vectorised) check of FORMAT.md's hard constraints."""
-    if offer.status != "open" or offer.places_taken >= offer.places:
-        return True
-    t = tier(offer.village_code, household.village_code)
-    allowed = min(_TIER.get(household.travel, 0), _TIER.get(offer.reach, 0))
-    reachable = t <= allowed or (offer.home_based and t <= 2)
-    if not reachable:
-        return True
-    return household.home_based_only and not offer.home_based and t != 0
 
 
 def score_rankings(js: JudgmentSet, rankings: Ranking, k: int = 10) -> dict[str, float]:

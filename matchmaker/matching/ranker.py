@@ -717,8 +717,8 @@ class MatchRanker(BaseEstimator):
         # Codes are hierarchical, so the tier is 3 minus the levels shared.
         same_desa = o["desa"] == h["desa"]
         tier = 3 - (o["kab"] == h["kab"]).view(np.int8) - (o["kec"] == h["kec"]).view(np.int8) - same_desa.view(np.int8)
-        allowed = np.minimum(o["reach"], h["travel"])
-        reachable = (tier <= allowed) | (o["home"] & (tier <= 2))
+        # The partner's reach always holds; a home-based offer waives only her travel limit.
+        reachable = (tier <= o["reach"]) & ((tier <= h["travel"]) | o["home"])
         feasible = o["active"] & o["open"] & reachable & (~h["hbo"] | o["home"] | same_desa)
         return feasible, tier
 
