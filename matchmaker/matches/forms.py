@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -42,11 +42,13 @@ class FindFilterForm(AppForm):
 
 
 class ProposeForm(OnceOnlyForm):
-    """Propose one ranked offer (or, for a partner, ask for one candidate); position and score as shown."""
+    """Propose one ranked offer (or, for a partner, ask for one candidate).
+
+    Only the target is posted: the position and score it was shown at are computed again
+    by the server (never taken from the page), from the list and filters shown.
+    """
 
     target = IntegerField(validators=[required()], widget=HiddenInput())
-    position = IntegerField(validators=[Optional()], widget=HiddenInput())
-    score = FloatField(validators=[Optional()], widget=HiddenInput())
 
 
 class StepForm(AppForm):

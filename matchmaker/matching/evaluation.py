@@ -175,6 +175,34 @@ def evaluate(source: str | Path | JudgmentSet, k: int = 10, return_rankings: boo
     return result
 
 
+def mean_results(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The mean of several :func:`evaluate` results (one per district), system by system.
+
+    NDCG, recall and MRR are averaged over the districts (each district counts once);
+    violations are summed, since any violation anywhere is a failure.
+    """
+    if not results:
+        raise ValueError("no results to average")
+
+    def combine(runs: list[Mapping[str, float]]) -> dict[str, float]:
+        out = {key: float(np.mean([r[key] for r in runs])) for key in ("ndcg", "recall", "mrr")}
+        out["violations"] = float(sum(r["violations"] for r in runs))
+        return out
+
+    names = [name for name in results[0]["baselines"] if all(name in r["baselines"] for r in results)]
+    return {
+        "k": results[0]["k"],
+        "ranker": combine([r["ranker"] for r in results]),
+        "baselines": {name: combine([r["baselines"][name] for r in results]) for name in names},
+    }
+
+
+def best_baseline(result: Mapping[str, Any]) -> tuple[str, float]:
+    """The name and NDCG of the strongest baseline of an :func:`evaluate` result."""
+    name = max(result["baselines"], key=lambda b: result["baselines"][b]["ndcg"])
+    return name, float(result["baselines"][name]["ndcg"])
+
+
 def subset(js: JudgmentSet, household_ids: set[str]) -> JudgmentSet:
     """The same district restricted to some households (for held-out checks)."""
     return JudgmentSet(

@@ -337,10 +337,14 @@ class MatchRanker(BaseEstimator):
 
     # ------------------------------------------------------------- ranking
     def rank_offers(self, household: HouseholdRecord, k: int = 10, lang: str = "id",
-                    exclude: Iterable[str] = ()) -> list[Match]:
+                    exclude: Iterable[str] = (), kinds: Iterable[str] | None = None,
+                    tiers: Iterable[str] | None = None) -> list[Match]:
         """Best feasible offers for one household, best first.
 
         ``exclude``: offer ids never to return (say, offers she already has a match with).
+        ``kinds`` / ``tiers``: only offers of these kinds / at these distances from her
+        (``desa``, ``kecamatan``, ``kabupaten``); the filter is part of the query, so a
+        filtered list holds every suitable offer that passes it, not a cut of the unfiltered head.
         """
         self._check_fitted()
         store = self.offers_
@@ -355,8 +359,13 @@ class MatchRanker(BaseEstimator):
         h_cols = self._household_cols(household, heads, full)
         cache: dict[str, bool] = {}
         sim = _sparse_dot(idx, val, store.text_T, len(store))
-        raw, feasible = self._stage1(store.cols, h_cols, sim)
+        raw, feasible, tier = self._stage1(store.cols, h_cols, sim)
         feasible = _without(feasible, store.row_of, exclude)
+        if kinds is not None:
+            codes = [KIND_CODE[kind] for kind in kinds if kind in KIND_CODE]
+            feasible = feasible & np.isin(store.cols["kind"], codes)
+        if tiers is not None:
+            feasible = feasible & np.isin(tier, [TIERS[t] for t in tiers if t in TIERS])
         pool = _top_pool(raw, feasible, max(self.pool_size, k))
         if pool.size == 0:
             return []
@@ -400,7 +409,7 @@ class MatchRanker(BaseEstimator):
         o_cols = self._offer_cols(offer)
         o_store.phrases = [classify_skills(offer.skills, self.normalizer_)]
         sim = _sparse_dot(idx, val, store.text_T, len(store))
-        raw, feasible = self._stage1(o_cols, store.cols, sim)
+        raw, feasible, _ = self._stage1(o_cols, store.cols, sim)
         feasible = feasible & store.live
         if only is not None:
             allowed = np.zeros(len(store), dtype=bool)
@@ -475,29 +484,10 @@ class MatchRanker(BaseEstimator):
         cache: dict[str, Any] = {}
         skill = np.array([self._skill_share(store.records[i], store.phrases[i], household, h_tokens, h_assets, cache)
                           for i in rows], dtype=np.float64)
-        req = o["req"]
-        c = int(h["constraints"][0])
-        hardship = (bool(c & CONSTRAINT_BIT["no_smartphone"]) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(float)
-        hardship += bool(c & CONSTRAINT_BIT["no_transport"]) & ~o["home"] & (tier > 0)
-        hardship += bool(c & CONSTRAINT_BIT["disability"]) & ~o["home"]
-        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
-        columns = {
-            "text": text,
-            "concept": concept,
-            "skill": skill,
-            "desa": tier == 0,
-            "kecamatan": tier == 1,
-            "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
-            "home": o["home"] & h["wants_home"],
-            "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
-            "asset_has": _popcount(req & h["assets"]),
-            "asset_lack": _popcount(req & ~h["assets"]),
-            "hardship": hardship,
-            "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
-            "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
-            "entry": o["soft"] * (h["info"] < 4),
-            "support": o["support"] & h["biz"],
-        }
+        columns: dict[str, Any] = {"text": text, "concept": concept, "skill": skill}
+        columns.update(self._pair_terms(o, h, tier))
+        columns.update(self._offer_terms(o))
+        columns = {name: 0.0 if value is None else value for name, value in columns.items()}
         X = np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=np.float64), (rows.size,))
                              for name in FEATURE_NAMES]) if rows.size else np.zeros((0, len(FEATURE_NAMES)))
         incomplete = int(h["info"][0]) < INCOMPLETE_INFO
@@ -733,46 +723,69 @@ class MatchRanker(BaseEstimator):
         ).astype(np.float32)
 
     def _stage1(self, o: dict[str, np.ndarray], h: dict[str, np.ndarray],
-                sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Vectorised feasibility mask and stage-1 score; one side has length 1.
+                sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vectorised feasibility mask, stage-1 score and locality tier; one side has length 1.
 
-        ``sim`` is the already weighted text + concept similarity.
+        ``sim`` is the already weighted text + concept similarity; every other term comes
+        from :meth:`_pair_terms` and :meth:`_static_terms`, the same definitions
+        :meth:`pair_features` uses.
         """
         w = self.weights_
         feasible, tier = self._feasible(o, h)
+        raw = sim.astype(np.float64)
+        for name, value in self._pair_terms(o, h, tier).items():
+            if value is not None:
+                raw += w[name] * value
+        raw += self._static_terms(o)
+        raw = np.broadcast_to(raw, feasible.shape).astype(np.float64)
+        return raw, feasible, tier
+
+    def _pair_terms(self, o: dict[str, np.ndarray], h: dict[str, np.ndarray],
+                    tier: np.ndarray) -> dict[str, np.ndarray | None]:
+        """The unweighted pair terms of the score other than text, concept, skill and the
+        offer-only terms; one side has length 1. ``None`` is a term that is zero for every
+        pair (nothing to add)."""
         # fmax/fmin drop NaN: unknown hours on either side is neutral.
         hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
-        raw = sim.astype(np.float64)
-        raw += np.where(tier == 0, w["desa"], np.where(tier == 1, w["kecamatan"], 0.0))
-        raw -= w["hours"] * np.fmin(np.fmax(hours_gap, 0.0), 1.5)
-        raw += PREF_WEIGHTED[h["pref"], o["kind"]] * w["pref"]
-        raw += w["home"] * (o["home"] & h["wants_home"])
         req = o["req"]
-        if (req != 0).any():
-            raw += w["asset_has"] * _popcount(req & h["assets"]) + w["asset_lack"] * _popcount(req & ~h["assets"])
         c = h["constraints"]
+        asset_has = asset_lack = hardship = None
+        if (req != 0).any():
+            asset_has = _popcount(req & h["assets"])
+            asset_lack = _popcount(req & ~h["assets"])
         if (c != 0).any():
             hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
                 np.float32)
             hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
             hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
-            raw += w["hardship"] * hardship
-        raw += self._static_terms(o)
-        raw += w["entry"] * o["soft"] * (h["info"] < 4)
-        raw += w["support"] * (o["support"] & h["biz"])
-        raw = np.broadcast_to(raw, feasible.shape).astype(np.float64)
-        return raw, feasible
+        return {
+            "desa": tier == 0,
+            "kecamatan": tier == 1,
+            "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
+            "home": o["home"] & h["wants_home"],
+            "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
+            "asset_has": asset_has,
+            "asset_lack": asset_lack,
+            "hardship": hardship,
+            "entry": o["soft"] * (h["info"] < 4),
+            "support": o["support"] & h["biz"],
+        }
+
+    @staticmethod
+    def _offer_terms(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Offer-only terms, unweighted: places left and the pending-proposal load."""
+        return {
+            "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
+            "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
+        }
 
     def _static_terms(self, o: dict[str, np.ndarray]) -> np.ndarray:
-        """Offer-only terms (places left, pending-proposal load), cached per index."""
+        """The weighted offer-only terms, cached per index."""
         static = o.get("static")
         if static is not None:
             return static
-        w = self.weights_
-        return (
-            w["places"] * np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0)
-            - self.load_penalty * np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0))
-        ).astype(np.float32)
+        terms = self._offer_terms(o)
+        return (self.weights_["places"] * terms["places"] + self.load_penalty * terms["load"]).astype(np.float32)
 
     def _skill_share(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
                      h_tokens: frozenset[str], h_assets: int, cache: dict[str, bool] | None = None) -> float:

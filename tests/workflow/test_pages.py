@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from matchmaker.extensions import db
+from matchmaker.matches.ranking import rank_offers_for_household
 from matchmaker.models import AuditEvent, Match, MatchEvent, MatchStatus, OfferKind, RankingDecision
 from tests.conftest import log_in
 from tests.matches.factories import make_offer
@@ -45,12 +46,16 @@ def test_find_partners_is_not_open_to_other_facilitators_or_partners(world, clie
 def test_facilitator_proposes_records_consent_and_introduces(world, client):
     """The facilitator's path from a ranked proposal to a sent introduction would break."""
     log_in(client, world.facilitator)
+    shown = {p.offer.id: p for p in rank_offers_for_household(world.household, k=20)}[world.offer.id]
+    # Position and score posted with the form are ignored: the server computes them again.
     response = client.post(f"/matches/households/{world.household.id}/propose",
-                           data={"target": world.offer.id, "position": 2, "score": "0.66"})
+                           data={"target": world.offer.id, "position": 7, "score": "0.01"})
     match = db.session.query(Match).one()
     assert response.headers["Location"].endswith(f"/matches/{match.id}")
-    assert (match.status, match.shown_position, round(match.score, 2)) == (MatchStatus.PROPOSED, 2, 0.66)
-    assert db.session.query(RankingDecision).one().decision == "confirmed"
+    assert (match.status, match.shown_position, match.score) == (MatchStatus.PROPOSED, shown.position, shown.score)
+    decision = db.session.query(RankingDecision).one()
+    assert (decision.decision, decision.shown_position, decision.shown_score) == (
+        "confirmed", shown.position, shown.score)
     page = _html(client.get(f"/matches/{match.id}"))
     assert "Catat persetujuan" in page and "Kirim perkenalan" not in page
     refused = client.post(f"/matches/{match.id}/introduce", data={})
