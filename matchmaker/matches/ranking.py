@@ -460,11 +460,13 @@ def load_model(path: str | None) -> dict[str, Any] | None:
 
 def ranker_from_model(model: dict[str, Any] | None) -> MatchRanker:
     """A ranker with the learned weights when a model is given, the rule-based ones otherwise."""
+    from ..reference.skill_resolver import VocabularyForRanking
+
     if not model:
-        return MatchRanker()
+        return MatchRanker(skill_vocabulary=VocabularyForRanking())
     weights = dict(model["weights"])
     load = weights.pop("load")
-    return MatchRanker(weights=weights, load_penalty=load)
+    return MatchRanker(weights=weights, load_penalty=load, skill_vocabulary=VocabularyForRanking())
 
 
 # --- Ranking --------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from .features import (
 )
 from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
 from .schema import HouseholdRecord, OfferRecord
+from .skills import SkillReasons, SkillVocabulary
 from .text import IndonesianNormalizer, default_normalizer
 
 # Feature weights of the linear score: a consensus of coordinate searches run
@@ -146,6 +147,10 @@ class MatchRanker(BaseEstimator):
     drift_threshold:
         Share of out-of-vocabulary tokens in a partial update above which the
         vectorisers are refitted on the whole offer set.
+    skill_vocabulary:
+        The canonical skills vocabulary (a :class:`~.skills.SkillVocabulary`) that
+        "matching skills" and "still to learn" reasons are written from. Without it the
+        reasons name no skills at all, never free words.
     """
 
     def __init__(
@@ -159,6 +164,7 @@ class MatchRanker(BaseEstimator):
         load_penalty: float = 0.15,
         pool_size: int = 64,
         drift_threshold: float = 0.3,
+        skill_vocabulary: SkillVocabulary | None = None,
     ) -> None:
         self.weights = weights
         self.word_weight = word_weight
@@ -169,6 +175,7 @@ class MatchRanker(BaseEstimator):
         self.load_penalty = load_penalty
         self.pool_size = pool_size
         self.drift_threshold = drift_threshold
+        self.skill_vocabulary = skill_vocabulary
 
     # ------------------------------------------------------------------ fit
     def fit(self, offers: Sequence[OfferRecord], households: Sequence[HouseholdRecord] | None = None) -> MatchRanker:
@@ -176,6 +183,7 @@ class MatchRanker(BaseEstimator):
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
         self.normalizer_ = default_normalizer()
         self.codebook_ = CodeBook()
+        self.skill_reasons_ = SkillReasons(self.skill_vocabulary) if self.skill_vocabulary is not None else None
         offers = list(offers)
         full = [self._norm(offer_text(o)) for o in offers]
         core = [self._norm(offer_core_text(o)) for o in offers]
@@ -282,6 +290,8 @@ class MatchRanker(BaseEstimator):
             if row is not None:
                 self.offers_.cols["active"][row] = False
                 self._offer_concept_cache_.pop(oid, None)
+                if self.skill_reasons_ is not None:
+                    self.skill_reasons_.forget([oid])
                 n += 1
         if n:
             self._index_training()
@@ -325,6 +335,8 @@ class MatchRanker(BaseEstimator):
                 self.fit_households(households)
             return True
         core = [self._norm(offer_core_text(o)) for o in offers]
+        if self.skill_reasons_ is not None:
+            self.skill_reasons_.forget(changed)
         for oid in changed:
             self._offer_concept_cache_.pop(oid, None)
             row = self.offers_.row_of.get(oid)
@@ -863,7 +875,7 @@ class MatchRanker(BaseEstimator):
                  row: int, raw: float, skill: float, incomplete: bool, lang: str,
                  cache: dict[str, Any], training_ok: _LazyMask) -> Match:
         h_assets = int(h_cols["assets"][0])
-        matched, missing, _ = self._match_phrases(phrases, h_tokens, h_assets, cache)
+        matched, skill_missing = self._skill_reasons(offer, phrases, household, lang, cache)
         reasons: list[str] = []
         if incomplete:
             reasons.append(message("incomplete", lang))
@@ -891,7 +903,6 @@ class MatchRanker(BaseEstimator):
         if offer.hours_per_week is not None and household.hours_per_week is not None:
             fits = offer.hours_per_week <= household.hours_per_week * 1.1
             reasons.append(message("hours" if fits else "too_many_hours", lang))
-        skill_missing = [m for m in missing if not any(p.text == m and p.kind == "asset" for p in phrases)]
         training = self._suggest_training(offer, skill_missing, training_ok, cache)
         if skill_missing:
             reasons.append(message("missing", lang, items=", ".join(skill_missing)))
@@ -902,6 +913,24 @@ class MatchRanker(BaseEstimator):
             # Missing data must not look like agreement: halve the score.
             score *= 0.5
         return Match(offer.id, household.id, round(score, 6), reasons, skill_missing, training)
+
+    def _skill_reasons(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
+                       lang: str, cache: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """Labels of the offer's canonical skills she has and of those she lacks.
+
+        Only canonical skills of the vocabulary: never a trait, an asset, a wish or a word
+        she wrote; never "lacks" a skill she is recognised as having.
+        """
+        reasons = self.skill_reasons_
+        if reasons is None:
+            return [], []
+        key = "\x02" + household.id
+        hers = cache.get(key)
+        if hers is None:
+            hers = reasons.household_skills(household)
+            cache[key] = hers
+        has, lacks = reasons.split(reasons.offer_skills(offer, phrases), hers)
+        return reasons.labels(has, lang), reasons.labels(lacks, lang)
 
     def _shared_concepts(self, offer: OfferRecord, h_tokens: frozenset[str]) -> list[str]:
         lex = self.concept_vectorizer_.lexicon_
