@@ -45,13 +45,14 @@ from .features import (
 )
 from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
 from .schema import HouseholdRecord, OfferRecord
-from .skills import SkillReasons, SkillVocabulary
+from .skills import SkillReasons, SkillVocabulary, stated_skills_text, wants_the_means
 from .text import IndonesianNormalizer, default_normalizer
 
 # Feature weights of the linear score: a consensus of coordinate searches run
 # separately on two halves of the development district's households, each
-# checked on the other half. Kept as a plain dict so callers can override
-# single entries.
+# checked on the other half (interest, trained and means were kept only where
+# both halves gained, and means, neutral there, for the women it is meant for).
+# Kept as a plain dict so callers can override single entries.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text": 1.0,
     "concept": 2.0,
@@ -67,11 +68,20 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "places": 0.15,
     "entry": 1.1,
     "support": 1.0,
+    "interest": 0.3,
+    "trained": -1.0,
+    "means": 0.5,
 }
 # Words showing she already runs a small business (so credit, coaching and
 # licensing help are useful to her).
 BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
 SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
+# Offers that bring the means of a business (money, equipment on credit, a cooperative's loan).
+MEANS_KINDS = frozenset({"capital", "cooperative"})
+# Concept sets are kept as int64 bit masks (one bit per livelihood concept).
+MAX_MASK_CONCEPTS = 62
+# Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
+BROAD_CONCEPTS = frozenset({"food", "craft", "livestock", "business", "retail"})
 INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
 # The score is sigmoid(raw + bias); a learned model supplies its own intercept.
 DEFAULT_BIAS = -2.0
@@ -81,6 +91,7 @@ DEFAULT_BIAS = -2.0
 FEATURE_NAMES: tuple[str, ...] = (
     "text", "concept", "skill", "desa", "kecamatan", "pref", "home", "hours",
     "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
+    "interest", "trained", "means",
 )
 FUZZY_TOKEN_CUTOFF = 80.0
 
@@ -634,6 +645,9 @@ class MatchRanker(BaseEstimator):
             sum(1 for p in phrases if p.kind == "soft") / max(len(phrases), 1),
             offer.kind in SUPPORT_KINDS,
             provider,
+            self._concept_mask(self._norm(offer_core_text(offer)).split()),
+            offer.kind == "training",
+            offer.kind in MEANS_KINDS,
         )
 
     def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
@@ -711,7 +725,22 @@ class MatchRanker(BaseEstimator):
             wants_home,
             info,
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
+            self._concept_mask(self._norm(h.interests).split()),
+            self._concept_mask(self._norm(stated_skills_text(h)).split(), specific=True),
+            h.work_preference == "own_business"
+            and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or wants_the_means(h)),
         )
+
+    def _concept_mask(self, tokens: Iterable[str], specific: bool = False) -> int:
+        """Bit mask of the livelihood concepts the tokens name (``specific``: not the broad ones)."""
+        lex = self.concept_vectorizer_.lexicon_
+        names = self.concept_vectorizer_.concept_names_
+        mask = 0
+        for token in set(tokens):
+            for c in lex.get(token, ()):
+                if c < MAX_MASK_CONCEPTS and not (specific and names[c] in BROAD_CONCEPTS):
+                    mask |= 1 << c
+        return mask
 
     @staticmethod
     def _feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -781,6 +810,12 @@ class MatchRanker(BaseEstimator):
             "hardship": hardship,
             "entry": o["soft"] * (h["info"] < 4),
             "support": o["support"] & h["biz"],
+            # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
+            "interest": (o["cmask"] & h["want"]) != 0,
+            # A training in a field she already works in is a step back from a job in it.
+            "trained": o["training"] & ((o["cmask"] & h["skilled"]) != 0),
+            # Capital and cooperatives for a woman who wants her own business and lacks the means.
+            "means": o["means"] & h["needs_means"],
         }
 
     @staticmethod
@@ -940,9 +975,8 @@ class MatchRanker(BaseEstimator):
         if theirs is None:
             theirs = {c for t in self._norm(offer_core_text(offer)).split() for c in lex.get(t, ())}
             self._offer_concept_cache_[offer.id] = theirs
-        generic = {"food", "craft", "livestock"}
         shared = sorted(mine & theirs, key=lambda c: names[c])
-        specific = [names[c] for c in shared if names[c] not in generic]
+        specific = [names[c] for c in shared if names[c] not in BROAD_CONCEPTS]
         return specific or [names[c] for c in shared]
 
     @staticmethod
@@ -1047,12 +1081,13 @@ OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
     ("active", bool), ("open", bool), ("kind", np.int8), ("home", bool), ("reach", np.int8),
     ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
     ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
-    ("provider", np.int64),
+    ("provider", np.int64), ("cmask", np.int64), ("training", bool), ("means", bool),
 )
 HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),
     ("kab", np.int32), ("hours", np.float32), ("assets", np.int64), ("constraints", np.int8),
-    ("wants_home", bool), ("info", np.int16), ("biz", bool),
+    ("wants_home", bool), ("info", np.int16), ("biz", bool), ("want", np.int64), ("skilled", np.int64),
+    ("needs_means", bool),
 )
 
 

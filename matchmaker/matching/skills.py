@@ -28,8 +28,8 @@ from .text import IndonesianNormalizer
 
 # Standard Indonesian words (after the colloquial and regional maps) that make a clause a
 # wish or a lack rather than something she can do: "pengen", "hoyong", "pgn" map to "ingin",
-# "blm" to "belum", "ga"/"teu" to "tidak".
-WISH_OR_LACK = frozenset({"ingin", "mau", "belum", "tidak", "belajar", "cita"})
+# "blm" to "belum", "ga"/"teu" to "tidak", "dikit" to "sedikit" (a little is not yet a skill).
+WISH_OR_LACK = frozenset({"ingin", "mau", "belum", "tidak", "belajar", "cita", "sedikit"})
 _CLAUSE = re.compile(r"[^,;.\n\r!?|/()]+")
 
 
@@ -44,13 +44,53 @@ class SkillVocabulary(Protocol):
         """The skill's name in ``lang`` (``id`` or ``en``)."""
 
 
+_LITERAL: IndonesianNormalizer | None = None
+
+
+def _literal_words(text: str) -> set[str]:
+    """The words of ``text`` mapped to standard forms, keeping wish and negation words."""
+    global _LITERAL
+    if _LITERAL is None:
+        _LITERAL = IndonesianNormalizer(stopwords=(), stem=False)
+    return set(_LITERAL.tokens(text))
+
+
+def clauses(text: str) -> list[str]:
+    """The comma- or sentence-separated clauses of a free text."""
+    return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
+
+
+def states_a_skill(clause: str) -> bool:
+    """Whether a clause says what she can do: not a wish or a lack, not what she owns."""
+    words = _literal_words(clause)
+    if words & WISH_OR_LACK:
+        return False
+    # "punya mesin jahit" is something she owns, not something she can do.
+    owns = any(hint.strip() in words for hint in ASSET_REQUIREMENT_HINTS)
+    return not (owns and asset_bits([clause]))
+
+
+def stated_skills_text(household: HouseholdRecord) -> str:
+    """The clauses of her skills and experience that say what she can do, joined."""
+    written = clauses(household.skills) + clauses(household.experience)
+    return " . ".join(c for c in written if states_a_skill(c))
+
+
+def wants_the_means(household: HouseholdRecord) -> bool:
+    """Whether her words say she lacks the means of a business: a wish to own something
+    ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal")."""
+    for clause in clauses(household.interests) + clauses(household.skills) + clauses(household.experience):
+        words = _literal_words(clause)
+        if "modal" in words or {"ingin", "punya"} <= words:
+            return True
+    return False
+
+
 class SkillReasons:
     """Canonical skills of offers (cached per offer) and of households, for reasons."""
 
     def __init__(self, vocabulary: SkillVocabulary) -> None:
         self.vocabulary = vocabulary
-        # Literal words, only mapped to standard forms: wish and negation words must survive.
-        self._words = IndonesianNormalizer(stopwords=(), stem=False)
         self._offers: dict[str, tuple[str, ...]] = {}
 
     def offer_skills(self, offer: OfferRecord, phrases: Sequence[SkillPhrase]) -> tuple[str, ...]:
@@ -73,23 +113,9 @@ class SkillReasons:
 
     def household_skills(self, household: HouseholdRecord) -> frozenset[str]:
         """Canonical skills she has: her tags plus what her skills and experience say she does."""
-        written = self.clauses(household.skills) + self.clauses(household.experience)
-        clauses = [c for c in written if self._states_a_skill(c)]
-        named = {slug for clause in clauses for slug in self.vocabulary.resolve(clause)}
+        written = clauses(household.skills) + clauses(household.experience)
+        named = {slug for clause in written if states_a_skill(clause) for slug in self.vocabulary.resolve(clause)}
         return frozenset(household.canonical_skills) | named
-
-    @staticmethod
-    def clauses(text: str) -> list[str]:
-        """The comma- or sentence-separated clauses of a free text."""
-        return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
-
-    def _states_a_skill(self, clause: str) -> bool:
-        words = set(self._words.tokens(clause))
-        if words & WISH_OR_LACK:
-            return False
-        # "punya mesin jahit" is something she owns, not something she can do.
-        owns = any(hint.strip() in words for hint in ASSET_REQUIREMENT_HINTS)
-        return not (owns and asset_bits([clause]))
 
     def split(self, offer_skills: Sequence[str], hers: frozenset[str]) -> tuple[list[str], list[str]]:
         """The offer's skills she has and those she lacks (slugs, in the offer's order)."""
