@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from matchmaker.extensions import db
 from matchmaker.matches.allocation import plan_batch
 from matchmaker.matches.ranking import rank_households_for_offer, rank_offers_for_household
@@ -86,3 +88,16 @@ def test_find_filters_are_part_of_the_ranking(app, client):
     log_in(client, facilitator)
     page = client.get(f"/matches/households/{household.id}/find?kind=training").get_data(as_text=True)
     assert "Pelatihan tata boga" in page and "Penjahit gamis" not in page
+
+
+def test_workflow_refuses_a_proposal_beyond_the_reach(app):
+    """A proposal made outside the ranked list (a script, an old page) could still cross the partner's reach."""
+    from matchmaker.matches import workflow
+
+    local, anywhere = _home_offers()
+    facilitator = make_user(Role.FACILITATOR)
+    hers = make_household(facilitator, **STAYS_HOME)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.propose(facilitator, hers, local)
+    assert refused.value.code == "out_of_reach"
+    assert workflow.propose(facilitator, hers, anywhere).offer_id == anywhere.id
