@@ -26,7 +26,6 @@ from .features import (
     KIND_CODE,
     PREF_CODE,
     PREF_FIT,
-    PREF_WEIGHTED,
     TIERS,
     TRAINING_KINDS,
     CodeBook,
@@ -46,53 +45,22 @@ from .features import (
 from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
 from .schema import HouseholdRecord, OfferRecord
 from .skills import SkillReasons, SkillVocabulary, stated_skills_text, wants_the_means
+from .terms import (
+    BROAD_CONCEPTS,
+    BUSINESS_WORDS,
+    DEFAULT_BIAS,
+    DEFAULT_WEIGHTS,
+    FEATURE_NAMES,
+    INCOMPLETE_INFO,
+    MAX_MASK_CONCEPTS,
+    MEANS_KINDS,
+    SUPPORT_KINDS,
+    offer_terms,
+    pair_terms,
+)
+from .terms import feasible as feasible_mask
 from .text import IndonesianNormalizer, default_normalizer
 
-# Feature weights of the linear score: a consensus of coordinate searches run
-# separately on two halves of the development district's households, each
-# checked on the other half (interest, trained and means were kept only where
-# both halves gained, and means, neutral there, for the women it is meant for).
-# Kept as a plain dict so callers can override single entries.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 1.0,
-    "concept": 2.0,
-    "skill": 0.3,
-    "desa": 1.6,
-    "kecamatan": 0.3,
-    "pref": 0.6,
-    "home": 0.35,
-    "hours": 0.75,
-    "asset_has": 0.2,
-    "asset_lack": -0.8,
-    "hardship": -1.0,
-    "places": 0.15,
-    "entry": 1.1,
-    "support": 1.0,
-    "interest": 0.3,
-    "trained": -1.0,
-    "means": 0.5,
-}
-# Words showing she already runs a small business (so credit, coaching and
-# licensing help are useful to her).
-BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
-SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
-# Offers that bring the means of a business (money, equipment on credit, a cooperative's loan).
-MEANS_KINDS = frozenset({"capital", "cooperative"})
-# Concept sets are kept as int64 bit masks (one bit per livelihood concept).
-MAX_MASK_CONCEPTS = 62
-# Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
-BROAD_CONCEPTS = frozenset({"food", "craft", "livestock", "business", "retail"})
-INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
-# The score is sigmoid(raw + bias); a learned model supplies its own intercept.
-DEFAULT_BIAS = -2.0
-# The pair features the linear score is made of, in the order of :meth:`MatchRanker.pair_features`.
-# The score's raw value is exactly the dot product of these with :meth:`MatchRanker.feature_weights`
-# ("load" is weighted by ``load_penalty``).
-FEATURE_NAMES: tuple[str, ...] = (
-    "text", "concept", "skill", "desa", "kecamatan", "pref", "home", "hours",
-    "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
-    "interest", "trained", "means",
-)
 FUZZY_TOKEN_CUTOFF = 80.0
 
 
@@ -499,7 +467,7 @@ class MatchRanker(BaseEstimator):
         concept = concept / w["concept"] if w["concept"] > 0 else np.zeros(rows.size)
         h = self._household_cols(household, heads, full)
         o = {name: col[rows] for name, col in store.cols.items() if name != "static"}
-        feasible, tier = self._feasible(o, h)
+        feasible, tier = feasible_mask(o, h)
         feasible = np.broadcast_to(feasible, (rows.size,)).copy()
         tier = np.broadcast_to(tier, (rows.size,))
         h_tokens = frozenset(full.split())
@@ -508,8 +476,8 @@ class MatchRanker(BaseEstimator):
         skill = np.array([self._skill_share(store.records[i], store.phrases[i], household, h_tokens, h_assets, cache)
                           for i in rows], dtype=np.float64)
         columns: dict[str, Any] = {"text": text, "concept": concept, "skill": skill}
-        columns.update(self._pair_terms(o, h, tier))
-        columns.update(self._offer_terms(o))
+        columns.update(pair_terms(o, h, tier))
+        columns.update(offer_terms(o))
         columns = {name: 0.0 if value is None else value for name, value in columns.items()}
         X = np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=np.float64), (rows.size,))
                              for name in FEATURE_NAMES]) if rows.size else np.zeros((0, len(FEATURE_NAMES)))
@@ -742,17 +710,6 @@ class MatchRanker(BaseEstimator):
                     mask |= 1 << c
         return mask
 
-    @staticmethod
-    def _feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """FORMAT.md hard constraints as one vectorised mask, plus the locality tier."""
-        # Codes are hierarchical, so the tier is 3 minus the levels shared.
-        same_desa = o["desa"] == h["desa"]
-        tier = 3 - (o["kab"] == h["kab"]).view(np.int8) - (o["kec"] == h["kec"]).view(np.int8) - same_desa.view(np.int8)
-        # The partner's reach always holds; a home-based offer waives only her travel limit.
-        reachable = (tier <= o["reach"]) & ((tier <= h["travel"]) | o["home"])
-        feasible = o["active"] & o["open"] & reachable & (~h["hbo"] | o["home"] | same_desa)
-        return feasible, tier
-
     def _combine(self, text: sp.spmatrix, concepts: sp.spmatrix) -> sp.csr_matrix:
         """Side-by-side text and concept blocks, scaled so one dot product gives
         ``w_text * text_cosine + w_concept * concept_cosine``."""
@@ -772,66 +729,21 @@ class MatchRanker(BaseEstimator):
         :meth:`pair_features` uses.
         """
         w = self.weights_
-        feasible, tier = self._feasible(o, h)
+        feasible, tier = feasible_mask(o, h)
         raw = sim.astype(np.float64)
-        for name, value in self._pair_terms(o, h, tier).items():
+        for name, value in pair_terms(o, h, tier).items():
             if value is not None:
                 raw += w[name] * value
         raw += self._static_terms(o)
         raw = np.broadcast_to(raw, feasible.shape).astype(np.float64)
         return raw, feasible, tier
 
-    def _pair_terms(self, o: dict[str, np.ndarray], h: dict[str, np.ndarray],
-                    tier: np.ndarray) -> dict[str, np.ndarray | None]:
-        """The unweighted pair terms of the score other than text, concept, skill and the
-        offer-only terms; one side has length 1. ``None`` is a term that is zero for every
-        pair (nothing to add)."""
-        # fmax/fmin drop NaN: unknown hours on either side is neutral.
-        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
-        req = o["req"]
-        c = h["constraints"]
-        asset_has = asset_lack = hardship = None
-        if (req != 0).any():
-            asset_has = _popcount(req & h["assets"])
-            asset_lack = _popcount(req & ~h["assets"])
-        if (c != 0).any():
-            hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
-                np.float32)
-            hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
-            hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
-        return {
-            "desa": tier == 0,
-            "kecamatan": tier == 1,
-            "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
-            "home": o["home"] & h["wants_home"],
-            "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
-            "asset_has": asset_has,
-            "asset_lack": asset_lack,
-            "hardship": hardship,
-            "entry": o["soft"] * (h["info"] < 4),
-            "support": o["support"] & h["biz"],
-            # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
-            "interest": (o["cmask"] & h["want"]) != 0,
-            # A training in a field she already works in is a step back from a job in it.
-            "trained": o["training"] & ((o["cmask"] & h["skilled"]) != 0),
-            # Capital and cooperatives for a woman who wants her own business and lacks the means.
-            "means": o["means"] & h["needs_means"],
-        }
-
-    @staticmethod
-    def _offer_terms(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Offer-only terms, unweighted: places left and the pending-proposal load."""
-        return {
-            "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
-            "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
-        }
-
     def _static_terms(self, o: dict[str, np.ndarray]) -> np.ndarray:
         """The weighted offer-only terms, cached per index."""
         static = o.get("static")
         if static is not None:
             return static
-        terms = self._offer_terms(o)
+        terms = offer_terms(o)
         return (self.weights_["places"] * terms["places"] + self.load_penalty * terms["load"]).astype(np.float32)
 
     def _skill_share(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
@@ -991,7 +903,7 @@ class MatchRanker(BaseEstimator):
 
     def _training_feasible_lazy(self, h_cols: dict[str, np.ndarray]) -> _LazyMask:
         """Which village programmes she could attend, computed only where asked."""
-        return _LazyMask(self._training_cols_, h_cols, self._feasible)
+        return _LazyMask(self._training_cols_, h_cols, feasible_mask)
 
     def _suggest_training(self, offer: OfferRecord, missing: list[str], training_ok: _LazyMask,
                           cache: dict[str, Any]) -> SuggestedTraining | None:
@@ -1115,10 +1027,6 @@ def _without(feasible: np.ndarray, row_of: dict[str, int], exclude: Iterable[str
     feasible = np.array(feasible, dtype=bool)
     feasible[rows] = False
     return feasible
-
-
-def _popcount(bits: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(bits.astype(np.int64)).astype(np.float32)
 
 
 def _top_pool(raw: np.ndarray, feasible: np.ndarray, size: int) -> np.ndarray:
