@@ -200,3 +200,17 @@ def test_records_defaults_and_loader(dev_set):
     assert first.provider_id == first.provider and first.pending_proposals == 0
     assert first.canonical_skills == [] and dev_set.households[0].canonical_skills == []
     assert len(dev_set.offers) == 100 and len(dev_set.households) == 36
+
+
+def test_kind_and_distance_filters_are_part_of_the_query():
+    """A filtered list would be cut from the unfiltered head and come back empty while offers of that kind exist."""
+    offers = [offer(f"SEW{i}", provider=f"P{i}") for i in range(6)]
+    offers.append(offer("COURSE", kind="training", provider="Pemdes", provider_type="village_office",
+                        title="Pelatihan budidaya lele", description="Kolam terpal.", skills=["budidaya lele"],
+                        village_code="32.01.16.2001", reach="kecamatan"))
+    ranker = MatchRanker(pool_size=2).fit(offers)
+    hh = household("H")
+    assert "COURSE" not in [m.offer_id for m in ranker.rank_offers(hh, 3)]
+    assert [m.offer_id for m in ranker.rank_offers(hh, 3, kinds=["training"])] == ["COURSE"]
+    assert [m.offer_id for m in ranker.rank_offers(hh, 3, tiers=["kecamatan"])] == ["COURSE"]
+    assert ranker.rank_offers(hh, 3, kinds=["training"], tiers=["desa"]) == []
