@@ -44,7 +44,7 @@ from .features import (
 )
 from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
 from .schema import HouseholdRecord, OfferRecord
-from .skills import SkillReasons, SkillVocabulary, stated_skills_text, wants_the_means
+from .skills import SkillReasons, SkillVocabulary, read_profile
 from .terms import (
     BROAD_CONCEPTS,
     BUSINESS_WORDS,
@@ -678,6 +678,7 @@ class MatchRanker(BaseEstimator):
         for c in h.constraints:
             constraints |= CONSTRAINT_BIT.get(c, 0)
         interest_tokens = set(self._norm(h.interests).split())
+        stated, means = read_profile(h)
         wants_home = bool(h.home_based_only or constraints & CONSTRAINT_BIT["childcare"] or "rumah" in interest_tokens)
         experience = self._norm(h.experience).split()
         info = profile_information(head.split()) + profile_information(experience)
@@ -693,10 +694,9 @@ class MatchRanker(BaseEstimator):
             wants_home,
             info,
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
-            self._concept_mask(self._norm(h.interests).split()),
-            self._concept_mask(self._norm(stated_skills_text(h)).split(), specific=True),
-            h.work_preference == "own_business"
-            and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or wants_the_means(h)),
+            self._concept_mask(interest_tokens),
+            self._concept_mask(self._norm(stated).split(), specific=True),
+            h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
         )
 
     def _concept_mask(self, tokens: Iterable[str], specific: bool = False) -> int:

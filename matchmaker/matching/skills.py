@@ -63,27 +63,32 @@ def clauses(text: str) -> list[str]:
 def states_a_skill(clause: str) -> bool:
     """Whether a clause says what she can do: not a wish or a lack, not what she owns."""
     words = _literal_words(clause)
-    if words & WISH_OR_LACK:
-        return False
+    return not words & WISH_OR_LACK and not _owns(words, clause)
+
+
+def read_profile(household: HouseholdRecord) -> tuple[str, bool]:
+    """One pass over her clauses: ``(stated, wants_the_means)``.
+
+    ``stated`` joins the clauses of her skills and experience that say what she can do;
+    ``wants_the_means`` is whether her words say she lacks the means of a business: a wish
+    to own something ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal").
+    """
+    stated: list[str] = []
+    means = False
+    for field, text in (("skills", household.skills), ("experience", household.experience),
+                        ("interests", household.interests)):
+        for clause in clauses(text):
+            words = _literal_words(clause)
+            if "modal" in words or {"ingin", "punya"} <= words:
+                means = True
+            if field != "interests" and not words & WISH_OR_LACK and not _owns(words, clause):
+                stated.append(clause)
+    return " . ".join(stated), means
+
+
+def _owns(words: set[str], clause: str) -> bool:
     # "punya mesin jahit" is something she owns, not something she can do.
-    owns = any(hint.strip() in words for hint in ASSET_REQUIREMENT_HINTS)
-    return not (owns and asset_bits([clause]))
-
-
-def stated_skills_text(household: HouseholdRecord) -> str:
-    """The clauses of her skills and experience that say what she can do, joined."""
-    written = clauses(household.skills) + clauses(household.experience)
-    return " . ".join(c for c in written if states_a_skill(c))
-
-
-def wants_the_means(household: HouseholdRecord) -> bool:
-    """Whether her words say she lacks the means of a business: a wish to own something
-    ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal")."""
-    for clause in clauses(household.interests) + clauses(household.skills) + clauses(household.experience):
-        words = _literal_words(clause)
-        if "modal" in words or {"ingin", "punya"} <= words:
-            return True
-    return False
+    return any(hint.strip() in words for hint in ASSET_REQUIREMENT_HINTS) and bool(asset_bits([clause]))
 
 
 class SkillReasons:
