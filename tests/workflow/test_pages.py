@@ -7,7 +7,7 @@ import re
 from matchmaker.extensions import db
 from matchmaker.matches.ranking import rank_offers_for_household
 from matchmaker.models import AuditEvent, Match, MatchEvent, MatchStatus, OfferKind, RankingDecision
-from tests.conftest import log_in
+from tests.conftest import log_in, make_organization
 from tests.matches.factories import make_offer
 
 from .conftest import ADDRESS, PHONE, event_count, make_match
@@ -167,3 +167,15 @@ def test_household_page_shows_match_cards_with_next_step(world, client):
     page = _html(client.get(f"/households/{world.household.id}"))
     assert "Dicari penjahit borongan gamis" in page
     assert f'href="/matches/{match.id}"' in page and "Langkah berikutnya" in page
+
+
+def test_proposing_an_offer_missing_from_her_list_writes_nothing(world, client):
+    """A posted offer id outside her ranked list (beyond the partner's reach) would still become a match."""
+    far = make_organization(desa_code="32.01.30.2001")
+    beyond = make_offer(far, reach="desa", home_based=True, title="Jahit rumahan warga Dramaga saja")
+    log_in(client, world.facilitator)
+    response = client.post(f"/matches/households/{world.household.id}/propose", data={"target": beyond.id})
+    assert response.status_code == 302
+    assert f"/matches/households/{world.household.id}/find" in response.headers["Location"]
+    assert db.session.query(Match).count() == 0 and db.session.query(RankingDecision).count() == 0
+    assert "sudah tidak ada di daftarnya" in _html(client.get(response.headers["Location"]))
