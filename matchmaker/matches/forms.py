@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -45,30 +43,16 @@ class FindFilterForm(AppForm):
 
 # Largest row id a form may name: the 32-bit integer columns of PostgreSQL.
 MAX_ROW_ID = 2**31 - 1
-# A ranked list never shows more entries than this.
-MAX_SHOWN_POSITION = 10_000
 
 
 class ProposeForm(OnceOnlyForm):
-    """Propose one ranked offer (or, for a partner, ask for one candidate); position and score as shown.
+    """Propose one ranked offer (or, for a partner, ask for one candidate).
 
-    Position and score only feed the ranker's learning data: a value no page could have shown
-    (negative, huge, ``nan``, ``inf``) is dropped rather than stored, and the proposal goes ahead.
+    Only the target is posted: the position and score it was shown at are computed again
+    by the server (never taken from the page), from the list and filters shown.
     """
 
     target = IntegerField(validators=[required(), NumberRange(min=1, max=MAX_ROW_ID)], widget=HiddenInput())
-    position = IntegerField(validators=[Optional()], widget=HiddenInput())
-    score = FloatField(validators=[Optional()], widget=HiddenInput())
-
-    def validate_position(self, field: IntegerField) -> None:
-        """Ignore a position outside any ranked list."""
-        if field.data is not None and not 1 <= field.data <= MAX_SHOWN_POSITION:
-            field.data = None
-
-    def validate_score(self, field: FloatField) -> None:
-        """Ignore a score that is not a finite fit between 0 and 1."""
-        if field.data is not None and not (math.isfinite(field.data) and 0.0 <= field.data <= 1.0):
-            field.data = None
 
 
 class StepForm(AppForm):

@@ -38,6 +38,7 @@ from sqlalchemy import exists, func, select, update
 from ..audit import record_audit
 from ..extensions import db
 from ..labels import LABELS
+from ..matching.constraints import within_reach
 from ..models import (
     Household,
     HouseholdStatus,
@@ -108,6 +109,8 @@ MESSAGES: dict[str, Any] = {
     "changed": _l("Someone changed this match in the meantime. Check its state and try again."),
     "already_matched": _l("This household already has a match with this offer."),
     "offer_not_open": _l("This offer is not open for proposals (closed, full or past its end date)."),
+    "out_of_reach": _l("This offer is out of her reach: the partner takes candidates only from its own area, "
+                       "or she cannot travel that far."),
     "household_closed": _l("This household has graduated or left PKH: no new matches."),
     "no_facilitator": _l("This household has no facilitator to approve an introduction."),
     "organization_inactive": _l(
@@ -224,6 +227,10 @@ def _check_new(household: Household, offer: Offer) -> None:
         raise WorkflowError("already_matched")
     if db.session.scalar(proposable_offers_query().where(Offer.id == offer.id)) is None:
         raise WorkflowError("offer_not_open")
+    # The same hard rule as the ranker's: the partner's reach always holds, her travel unless home-based.
+    if not within_reach(offer.desa_code, offer.reach, bool(offer.home_based), household.desa_code,
+                        household.travel_range, bool(household.home_based_only)):
+        raise WorkflowError("out_of_reach")
 
 
 def _new_match(actor: User, household: Household, offer: Offer, *, score: float | None, position: int | None,

@@ -25,7 +25,6 @@ from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterF
 from .ranking import rank_households_for_offer, rank_offers_for_household
 from .views import bp
 
-FIND_POOL = 100  # offers ranked before the filters apply
 SHOWN = 20
 CANDIDATES = 30
 
@@ -73,23 +72,29 @@ def find(household_id: int):
     household = get_visible_household(current_user, household_id)
     if household is None:
         abort(404)
-    filters = FindFilterForm(request.args)
-    filters.kind.choices = [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
-    filters.tier.choices = [("", _("Any distance")), *choices("locality_tier")]
-    kind = filters.kind.data if filters.kind.data in OfferKind.ALL else ""
-    tier = filters.tier.data if filters.tier.data in ("desa", "kecamatan", "kabupaten") else ""
-    rows = []
-    for proposal in rank_offers_for_household(household, k=FIND_POOL, lang=current_language()):
-        proposal_tier = locality_tier(household, proposal.offer)
-        if (kind and proposal.offer.kind != kind) or (tier and proposal_tier != tier):
-            continue
-        rows.append((proposal, proposal_tier))
-        if len(rows) == SHOWN:
-            break
+    filters = _find_filters(request.args)
+    kind, tier = _chosen(filters)
+    rows = [(proposal, locality_tier(household, proposal.offer)) for proposal in
+            rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)]
     return render_template(
         "matches/find.html", household=household, filters=filters, rows=rows, form=ProposeForm(),
         can_propose=workflow.owns_household(current_user, household), filtered=bool(kind or tier),
+        kind=kind, tier=tier,
     )
+
+
+def _find_filters(data) -> FindFilterForm:
+    filters = FindFilterForm(data)
+    filters.kind.choices = [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
+    filters.tier.choices = [("", _("Any distance")), *choices("locality_tier")]
+    return filters
+
+
+def _chosen(filters: FindFilterForm) -> tuple[str | None, str | None]:
+    """The kind and distance filters, when valid (anything else means no filter)."""
+    kind = filters.kind.data if filters.kind.data in OfferKind.ALL else None
+    tier = filters.tier.data if filters.tier.data in ("desa", "kecamatan", "kabupaten") else None
+    return kind, tier
 
 
 @bp.route("/households/<int:household_id>/propose", methods=["POST"])
@@ -110,9 +115,19 @@ def propose(household_id: int):
     )
     if earlier is not None:
         return submissions.redirect_to_earlier(earlier)
+    # The decision log keeps where the offer stood in the list she was shown and its score,
+    # as the server computes them: the same ranking, with the same filters, done again.
+    kind, tier = _chosen(_find_filters(request.form))
+    shown = {p.offer.id: p for p in
+             rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)}
+    proposal = shown.get(offer.id)
+    if proposal is None:
+        db.session.rollback()
+        flash(_("This offer is no longer in her list. Here is the list as it is now."), "error")
+        return redirect(url_for("matches.find", household_id=household.id, kind=kind or None, tier=tier or None))
     try:
-        match = workflow.propose(current_user, household, offer, score=form.score.data,
-                                 position=form.position.data)
+        match = workflow.propose(current_user, household, offer, score=proposal.score,
+                                 position=proposal.position, reasons=proposal.reasons)
     except workflow.WorkflowError as error:
         db.session.rollback()
         flash(error.message, "error")

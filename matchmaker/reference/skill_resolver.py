@@ -254,3 +254,37 @@ def search_skills(query: str, limit: int = 10) -> list[SkillSuggestion]:
             offer(terms.search_slugs[slot], 0.9 * score, term)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [_suggestion(vocab, slug, score, term) for slug, (score, term) in ranked]
+
+
+# Reasons shown to people name a skill only when the words are this sure (0–100): a one-letter
+# look-alike ("kompor" for "kompos") is fine as a suggestion to confirm, not as a stated fact.
+REASON_MIN_SCORE = 90.0
+
+
+@lru_cache(maxsize=50_000)
+def _sure_slugs(text: str) -> tuple[str, ...]:
+    return tuple(s.slug for s in resolve_skills(text).skills if s.score >= REASON_MIN_SCORE)
+
+
+class VocabularyForRanking:
+    """The shipped skills vocabulary as the ranking engine's ``SkillVocabulary``.
+
+    Pure over the vocabulary file (no database), so the app and ``flask ranker evaluate``
+    hand the same vocabulary to the engine, which itself imports nothing of the app.
+    """
+
+    def resolve(self, text: str) -> list[str]:
+        """Slugs of the canonical skills ``text`` surely names, surest first."""
+        return list(_sure_slugs(text or ""))
+
+    def label(self, slug: str, lang: str) -> str:
+        """The skill's Indonesian (default) or English name; the slug if it is unknown."""
+        entry = _entries().get(slug)
+        if entry is None:
+            return slug.replace("-", " ")
+        return entry.name_en if lang == "en" else entry.name_id
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict:
+    return {entry.slug: entry for entry in vocabulary().skills}
