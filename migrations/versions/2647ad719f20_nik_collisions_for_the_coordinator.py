@@ -1,7 +1,7 @@
 """NIK collisions: a NIK held by another facilitator's household becomes a case for the coordinator
 
 Revision ID: 2647ad719f20
-Revises: c5e0ff5447df
+Revises: 3c5ff238045a
 Create Date: 2026-12-03 09:10:23.447759
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2647ad719f20'
-down_revision = 'c5e0ff5447df'
+down_revision = '3c5ff238045a'
 branch_labels = None
 depends_on = None
 
