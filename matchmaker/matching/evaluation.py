@@ -109,7 +109,8 @@ def bm25_rankings(js: JudgmentSet, k: int) -> Ranking:
     out = {}
     for h in js.households:
         query = _simple_tokens(_household_doc(h))
-        scores = np.asarray(retriever.get_scores(query), dtype=float)
+        # An empty profile ("-") has no tokens, which bm25s cannot score: it matches nothing.
+        scores = np.asarray(retriever.get_scores(query), dtype=float) if query else np.zeros(len(ids))
         out[h.id] = _rank_by(scores, ids, k)
     return out
 

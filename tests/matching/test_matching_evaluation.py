@@ -124,3 +124,19 @@ def test_cli_evaluate_several_files_prints_each_and_a_mean(dev_path, tmp_path):
     table = runner.invoke(args=["ranker", "evaluate", str(dev_path), str(small)])
     assert table.exit_code == 0
     assert table.output.count("best baseline:") == 3 and "mean of 2 files" in table.output
+
+
+def test_evaluation_survives_an_empty_profile(dev_set):
+    """A district with a household written as "-" would crash `ranker evaluate` in the bm25 baseline."""
+    data = json.loads(json.dumps({
+        "format": "matchmaker-judgments/1", "name": "empty-profile",
+        "offers": [o.__dict__ for o in dev_set.offers[:5]],
+        "households": [{"id": "E1", "skills": "-", "interests": "", "experience": "",
+                        "village_code": dev_set.offers[0].village_code, "work_preference": "any",
+                        "travel": "kabupaten", "home_based_only": False, "hours_per_week": None,
+                        "constraints": [], "assets": []}],
+        "judgments": {"E1": {dev_set.offers[0].id: 2}},
+    }, default=list))
+    result = evaluate(JudgmentSet.from_json(data), k=5)
+    assert set(result["baselines"]) >= {"bm25", "tfidf", "fuzzy", "random"}
+    assert 0.0 <= result["ranker"]["ndcg"] <= 1.0
