@@ -51,6 +51,7 @@ DOMAINS: tuple[str, ...] = (
 MAX_PHRASE = 4
 #: Files of informal Indonesian written all over the country, not of one region.
 NATIONAL = frozenset({"bew", "id-informal"})
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]*)*")
 # After standardising, a profile made only of these words says nothing about what she can do.
 _EMPTY_WORDS = frozenset(
@@ -84,12 +85,15 @@ class Language:
     entries: tuple[Entry, ...]
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """A word as compared with entries: lower case ASCII, no accents, apostrophes or stretched letters."""
+    if word.isascii() and word.isalpha() and word.islower():
+        return _STRETCHED.sub(r"\1", word)
     word = unicodedata.normalize("NFKD", word)
     word = "".join(char for char in word if not unicodedata.combining(char)).casefold()
     word = re.sub(r"['’`]", "", word)
-    return re.sub(r"([a-z])\1{2,}", r"\1", word)
+    return _STRETCHED.sub(r"\1", word)
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -142,6 +146,7 @@ class _Index:
     safe: dict[tuple[str, ...], str]
     gated: dict[tuple[str, ...], dict[str, str]]
     evidence: dict[tuple[str, ...], frozenset[str]]
+    starts: frozenset[str]  # first words of every entry: other words are skipped at once
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +173,7 @@ def _index() -> _Index:
             # Jakarta slang and chat spellings are written everywhere: they show no regional language.
             national = set(per_language) & NATIONAL
             evidence[key] = frozenset(national or per_language)
-    return _Index(safe, gated, evidence)
+    return _Index(safe, gated, evidence, frozenset(key[0] for key in by_key))
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
@@ -180,6 +185,8 @@ def _language_counts(words: list[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
     seen: set[tuple[str, ...]] = set()
     for start in range(len(words)):
+        if words[start] not in index.starts:
+            continue
         for length in range(min(MAX_PHRASE, len(words) - start), 0, -1):
             key = tuple(words[start : start + length])
             if key in index.evidence and key not in seen:
@@ -199,6 +206,7 @@ def detect_languages(text: str) -> list[str]:
     return [code for code, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
+@lru_cache(maxsize=32768)
 def standardise(text: str, context: str | None = None) -> str:
     """``text`` with its regional and colloquial words and phrases rewritten in standard Indonesian.
 
@@ -206,12 +214,15 @@ def standardise(text: str, context: str | None = None) -> str:
     only where their language is evident). Words the files do not know are kept as written.
     ``context`` is the whole text ``text`` was cut from, when the caller looks at a piece of it
     (the skill resolver tries each run of words): the languages are detected on it.
+    Results are cached: skill lists and offer texts repeat a lot across a district.
     """
     if not text:
         return text or ""
     index = _index()
     words = _words(text)
     folded = [word for word, _s, _e in words]
+    if index.starts.isdisjoint(folded):
+        return text
     counts: Counter[str] | None = None
     if context is not None:
         counts = _language_counts([word for word, _s, _e in _words(context)])
@@ -219,6 +230,9 @@ def standardise(text: str, context: str | None = None) -> str:
     cursor = 0
     position = 0
     while position < len(words):
+        if folded[position] not in index.starts:
+            position += 1
+            continue
         replacement: str | None = None
         size = 1
         for length in range(min(MAX_PHRASE, len(words) - position), 0, -1):
