@@ -867,12 +867,12 @@ class _RowParser:
 
 
 def analyse(table: Table, facilitator: User, *, update_existing: bool = True,
-            answered_free: frozenset[str] = frozenset()) -> Analysis:
+            answered_free: frozenset[int] = frozenset()) -> Analysis:
     """Check every row and decide what confirming would do with it.
 
     No household is written; NIKs held by another facilitator open cases for the coordinator
-    (added to the session, see :func:`_compare_with_database`). ``answered_free`` are NIKs the
-    preview of this same upload already showed as free: they are not checked against the
+    (added to the session, see :func:`_compare_with_database`). ``answered_free`` are the sheet rows
+    that the preview of this same upload already showed as free: they are not checked against the
     daily limit again.
     """
     parser = _RowParser(table, facilitator)
@@ -902,7 +902,7 @@ def _mark_repeats(rows: list[RowResult], nik_header: str) -> None:
 
 
 def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool,
-                           answered_free: frozenset[str] = frozenset()) -> None:
+                           answered_free: frozenset[int] = frozenset()) -> None:
     """Rows of her own households become updates (or skips); every other NIK goes through the NIK gate.
 
     The gate answers in sheet order: a NIK held by another facilitator's household gets the
@@ -933,7 +933,7 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
             row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
             row.status = "update" if update_existing and row.changes else "skip"
             continue
-        answer, case_id = gate.check(household, row.values, answered_free=nik in answered_free)
+        answer, case_id = gate.check(household, row.values, answered_free=row.row in answered_free)
         if answer == collisions.REFUSED:
             row.problems.append(Problem(nik_header, "nik.unavailable", {"case": case_id}))
             row.status = "error"
@@ -1037,7 +1037,7 @@ def apply_import(
     dry_run: bool = False,
     commit: bool = True,
     batch_id: int | None = None,
-    answered_free: frozenset[str] = frozenset(),
+    answered_free: frozenset[int] = frozenset(),
 ) -> ImportResult:
     """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
 
@@ -1257,8 +1257,8 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
     db.session.refresh(batch)
     # The rows the preview showed as new keep their answer even if the daily NIK limit was
     # reached since (by this very preview, typically): she was already told they are free.
-    answered_free = frozenset(row["values"]["nik"] for row in batch.preview.get("rows", [])
-                              if row.get("status") == "new" and row.get("values", {}).get("nik"))
+    # Rows are named by their number in the stored sheet: the stored preview holds no NIK.
+    answered_free = frozenset(row["row"] for row in batch.preview.get("rows", []) if row.get("status") == "new")
     result = apply_import(
         facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
         batch_id=batch.id, answered_free=answered_free,
