@@ -11,10 +11,11 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # The access log names the path but never the query string: a search by NIK or name must not
 # end up in a log file.
 ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
-# Sync workers, so that --timeout ends any request running longer than 30 s (with --threads
-# it would only notice a frozen worker); --max-requests restarts each worker now and then, so
-# memory taken by one large request goes back to the system.
-GUNICORN_LIMITS := --timeout 30 --graceful-timeout 10 --max-requests 1000 --max-requests-jitter 100
+# Sync workers, so that --timeout ends any request running longer than 60 s (with --threads
+# it would only notice a frozen worker); a 50,000-row import takes up to 40 s on a busy
+# machine. --max-requests restarts each worker now and then, so memory taken by one large
+# request goes back to the system.
+GUNICORN_LIMITS := --timeout 60 --graceful-timeout 10 --max-requests 1000 --max-requests-jitter 100
 
 .PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan
 

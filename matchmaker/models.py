@@ -450,10 +450,11 @@ class HouseholdEvent(db.Model):
 class HouseholdImport(db.Model):
     """An uploaded household sheet between its preview and the facilitator's confirmation.
 
-    ``table`` keeps the sheet's cells (header and data rows with their sheet row numbers) so
-    that confirming re-checks them against the database as it is then; ``preview`` is the
-    analysis shown to the facilitator. Both hold personal data: the row is deleted when it
-    expires (a day after the upload).
+    ``table`` keeps the sheet's cells (header and data rows with their sheet row numbers, as
+    bounded by the reader: no padding, at most 60 columns and 20 million characters) so that
+    confirming re-checks them against the database as it is then; ``preview`` is what the
+    preview page shows (statuses, problems, changed non-personal values). Both hold personal
+    data: the row is deleted when it expires (a day after the upload).
     """
 
     __tablename__ = "household_import"

@@ -239,7 +239,7 @@ def start_gunicorn(args: argparse.Namespace, app_env: dict[str, str], out: Path)
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
          # The production timeout; with threads it only restarts a frozen worker (see README).
-         "--threads", str(args.threads), "--timeout", "30",
+         "--threads", str(args.threads), "--timeout", "60",
          # Longer than the users' pauses, as a proxy in front would keep them: no race between
          # a connection closed for idleness and the next request sent on it.
          "--keep-alive", "10", "wsgi:app"],
