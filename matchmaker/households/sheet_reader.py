@@ -41,6 +41,8 @@ from defusedxml.ElementTree import iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
+from ..forms import strip_bidi_controls
+
 Row = tuple[int, list[Any]]
 
 # Excel itself holds at most 32,767 characters in a cell and 1,048,576 rows in a sheet.
@@ -145,7 +147,9 @@ def clean_cell(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if isinstance(value, str):
-        return value.strip()
+        # A right-to-left override in a name or note would make the text read differently from
+        # what is stored (the forms strip the same characters).
+        return strip_bidi_controls(value).strip()
     return value
 
 

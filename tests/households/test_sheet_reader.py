@@ -36,3 +36,20 @@ def test_workbooks_dated_from_1904_read_the_same_dates():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert list(read_rows(buffer.getvalue(), "xlsx", SHEET_LIMITS)) == [(1, ["1990-02-05"])]
+
+
+def test_bidirectional_controls_are_stripped_from_every_cell():
+    """A right-to-left override in an imported name or note would show her record reversed or disguised."""
+    for extension, content in (
+        ("csv", "Nama;Catatan\n\u202eImas Masitoh;jahit\u2066 kue\u2069\n".encode()),
+        ("xlsx", None),
+    ):
+        if content is None:
+            workbook = Workbook()
+            workbook.active.append(["Nama", "Catatan"])
+            workbook.active.append(["\u202eImas Masitoh", "jahit\u2066 kue\u2069"])
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            content = buffer.getvalue()
+        rows = list(read_rows(content, extension, SHEET_LIMITS))
+        assert rows[-1][1] == ["Imas Masitoh", "jahit kue"], extension
