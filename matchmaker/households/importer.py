@@ -36,26 +36,24 @@ from ..extensions import db
 from ..models import (
     Household,
     HouseholdEvent,
-    Reach,
     Region,
     RegionLevel,
     Skill,
     User,
-    WorkPreference,
     household_skill,
 )
+from ..reference import vocabulary
 from ..reference.regions import normalize_code
 from ..scoping import code_within
 from . import services
 from .messages import message
-from .nik import check_kk, check_nik
+from .nik import check_kk, check_nik, nik_date
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 # A title, a subtitle, a blank line and a note can sit above the header row.
 HEADER_SCAN_ROWS = 15
 HEADER_FUZZY_CUTOFF = 85
-VALUE_FUZZY_CUTOFF = 85
 TEXT_LIMIT = 2000
 CHUNK = 500
 
@@ -308,78 +306,8 @@ class CellError(ValueError):
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.,\-]+[^\W\d_]+)*\.?$")
 _FORMULA_TAIL = re.compile(r"[(|!]")
-_SPLIT_LIST = re.compile(r"[,;/\n]+|\s+dan\s+")
-_COUNT = re.compile(r"(\d+)")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 EMPTY_MARKERS = {"-", "--", "–", "n/a", "na", "tidak ada", "tdk ada", "belum ada", "kosong"}
-
-COMPONENT_ALIASES = {
-    "ibu_hamil": ("ibuhamil", "ibuhamilnifas", "bumil", "hamil", "nifas", "ibunifas", "ibuhamilmenyusui"),
-    "anak_usia_dini": ("anakusiadini", "usiadini", "aud", "apras", "balita", "anakbalita", "paud", "anakprasekolah"),
-    "anak_sd": ("anaksd", "sd", "mi", "anaksdmi", "sdmi"),
-    "anak_smp": ("anaksmp", "smp", "mts", "anaksmpmts", "smpmts"),
-    "anak_sma": ("anaksma", "sma", "smk", "ma", "anaksmasmk", "smasmk", "anaksmk"),
-    "lansia": ("lansia", "lanjutusia", "lansia60", "orangtua"),
-    "disabilitas_berat": ("disabilitasberat", "disabilitas", "difabel", "penyandangdisabilitas", "disabilitasberat1"),
-}
-PREFERENCE_ALIASES = {
-    WorkPreference.WAGE: ("kerjaupahan", "upahan", "bekerja", "kerja", "karyawan", "buruh", "pekerja", "wage",
-                          "wagework", "gajian", "bekerjadenganorang", "ikutorang"),
-    WorkPreference.OWN_BUSINESS: ("usahasendiri", "usaha", "wirausaha", "berusaha", "dagang", "berdagang",
-                                  "ownbusiness", "buka usaha"),
-    WorkPreference.ANY: ("keduanya", "duaduanya", "bebas", "apasaja", "any", "either", "semua", "terserah"),
-}
-RANGE_ALIASES = {
-    Reach.VILLAGE: ("desa", "desasendiri", "dalamdesa", "kelurahan", "sekitarrumah", "kampung"),
-    Reach.SUBDISTRICT: ("kecamatan", "kec", "dalamkecamatan", "antardesa"),
-    Reach.DISTRICT: ("kabupaten", "kab", "kabupatenkota", "kota", "dalamkabupaten", "antarkecamatan"),
-}
-CONSTRAINT_ALIASES = {
-    "childcare": ("childcare", "mengasuhanak", "mengasuh", "asuhanak", "pengasuhananak", "anakkecil", "anakbalita",
-                  "jagaanak", "menjagaanak", "mengurusanak", "urusanak"),
-    "no_transport": ("notransport", "tidakadakendaraan", "tanpakendaraan", "tidakpunyakendaraan", "transportasi",
-                     "kendaraan", "tidakadatransportasi", "tidakadaongkos", "tanpatransportasi"),
-    "disability": ("disability", "disabilitas", "difabel", "penyandangdisabilitas", "sakit"),
-    "no_smartphone": ("nosmartphone", "tidakpunyahp", "tidakpunyasmartphone", "tanpasmartphone", "tidakadahp",
-                      "tidakadasmartphone", "tanpahp", "hpjadul", "tidakpunyahandphone"),
-}
-YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ok", "✓", "✔", "v"}
-NO = {"tidak", "t", "no", "n", "0", "false", "tdk", "bukan", "gak", "nggak", "enggak"}
-
-# The words an export writes, which the importer reads back.
-EXPORT_COMPONENTS = {
-    "ibu_hamil": "Ibu hamil/nifas", "anak_usia_dini": "Anak usia dini", "anak_sd": "Anak SD",
-    "anak_smp": "Anak SMP", "anak_sma": "Anak SMA", "lansia": "Lansia", "disabilitas_berat": "Disabilitas berat",
-}
-EXPORT_PREFERENCE = {WorkPreference.WAGE: "kerja upahan", WorkPreference.OWN_BUSINESS: "usaha sendiri",
-                     WorkPreference.ANY: "keduanya"}
-EXPORT_RANGE = {Reach.VILLAGE: "desa", Reach.SUBDISTRICT: "kecamatan", Reach.DISTRICT: "kabupaten"}
-EXPORT_CONSTRAINTS = {"childcare": "mengasuh anak", "no_transport": "tidak ada kendaraan",
-                      "disability": "disabilitas", "no_smartphone": "tidak punya smartphone"}
-
-
-def _index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {squash(alias): code for code, words in aliases.items() for alias in words}
-
-
-_COMPONENT_INDEX = _index(COMPONENT_ALIASES)
-_PREFERENCE_INDEX = _index(PREFERENCE_ALIASES)
-_RANGE_INDEX = _index(RANGE_ALIASES)
-_CONSTRAINT_INDEX = _index(CONSTRAINT_ALIASES)
-
-
-def _lookup(text: str, index: dict[str, str]) -> str | None:
-    key = squash(text)
-    if not key:
-        return None
-    if key in index:
-        return index[key]
-    if len(key) >= 4:
-        best = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=VALUE_FUZZY_CUTOFF)
-        if best is not None:
-            return index[best[0]]
-    return None
-
 
 def cell_text(value: Any) -> str:
     """A cell as text, trimmed, with the apostrophe that keeps Excel from reading a formula removed."""
@@ -402,17 +330,6 @@ def is_formula(text: str) -> bool:
     if text[0] in "=@":
         return True
     return text[0] in "+-" and bool(_FORMULA_TAIL.search(text))
-
-
-def _free_text(value: Any, limit: int = TEXT_LIMIT) -> str:
-    text = cell_text(value)
-    if is_formula(text):
-        raise CellError("formula")
-    if text.casefold() in EMPTY_MARKERS:
-        return ""
-    if len(text) > limit:
-        raise CellError("too_long", max=limit)
-    return text
 
 
 def parse_name(value: Any) -> str:
@@ -482,91 +399,112 @@ def parse_phone(value: Any) -> str | None:
         raise CellError("phone.invalid") from exc
 
 
-def parse_components(value: Any) -> dict[str, int]:
-    """PKH components with counts: ``Anak SD 2, Lansia`` → ``{"anak_sd": 2, "lansia": 1}``."""
-    text = _free_text(value)
-    counts: dict[str, int] = {}
-    for part in _SPLIT_LIST.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        found = _COUNT.search(part)
-        count = int(found.group(1)) if found else 1
-        words = _COUNT.sub(" ", part).replace("orang", " ").replace("(", " ").replace(")", " ")
-        words = re.sub(r"[:=x×]+\s*$|^\s*[:=x×]+", " ", words.strip())
-        code = _lookup(words, _COMPONENT_INDEX)
-        if code is None:
-            raise CellError("components.unknown", value=part)
-        counts[code] = counts.get(code, 0) + count
-    return counts
+@dataclass
+class OptionalCell:
+    """What an optional cell gave: its value (None when nothing usable), a warning code, and words kept as text."""
+
+    value: Any = None
+    warning: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    leftover: str = ""
 
 
-def parse_choice(value: Any, index: dict[str, str], error: str) -> str | None:
-    """One of a column's codes from the words people write for it (None when empty)."""
-    text = _free_text(value, 100)
-    if not text:
-        return None
-    code = _lookup(text, index)
-    if code is None:
-        raise CellError(error)
-    return code
+def _optional_text(value: Any) -> tuple[str, str | None]:
+    """An optional cell as text and the warning it earns: a formula is kept as plain text, never run."""
+    text = cell_text(value)
+    if text.casefold() in EMPTY_MARKERS:
+        return "", None
+    return text, ("formula_kept" if is_formula(text) else None)
 
 
-def parse_yes_no(value: Any) -> bool | None:
-    """``ya``/``tidak`` and their variants (None when empty)."""
+def _resolved(vocab: str, value: Any) -> tuple[vocabulary.Resolution, str, str | None]:
+    text, warning = _optional_text(value)
+    if warning:
+        return vocabulary.Resolution(unrecognised=[text]), text, warning
+    return vocabulary.resolve(vocab, text[:TEXT_LIMIT]), text, None
+
+
+def _unrecognised(found: vocabulary.Resolution, text: str, warning: str | None) -> OptionalCell:
+    leftover = ", ".join(found.unrecognised)
+    if warning:
+        return OptionalCell(warning=warning, leftover=text)
+    if leftover:
+        return OptionalCell(warning="vocabulary.unrecognised", params={"value": leftover}, leftover=leftover)
+    return OptionalCell()
+
+
+def parse_components(value: Any) -> OptionalCell:
+    """PKH components with counts: ``Anak SD 2, Lansia`` → ``{"anak_sd": 2, "lansia": 1}``; unknown words kept."""
+    found, text, warning = _resolved("pkh_component", value)
+    result = _unrecognised(found, text, warning)
+    result.value = {code: count for code, count in found.counts.items() if code in found.codes} or None
+    return result
+
+
+def parse_choice(vocab: str, value: Any) -> OptionalCell:
+    """One code of ``vocab`` from the words people write for it; unknown words kept, never refused."""
+    found, text, warning = _resolved(vocab, value)
+    result = _unrecognised(found, text, warning)
+    if len(found.codes) > 1 and not result.warning:
+        result.warning, result.params = "vocabulary.several", {"value": text}
+        result.leftover = text
+    result.value = found.codes[0] if found.codes else None
+    if result.value is None and found.negated and vocab == "yes_no":
+        result.value = "no"
+    return result
+
+
+def parse_yes_no(value: Any) -> OptionalCell:
+    """``ya``/``tidak`` and their variants as a boolean (None when empty or not recognised)."""
     if isinstance(value, bool):
-        return value
-    text = cell_text(value).casefold()
-    if not text:
-        return None
-    if text in YES:
-        return True
-    if text in NO or text in EMPTY_MARKERS:
-        return False
-    raise CellError("yesno.unknown")
+        return OptionalCell(value)
+    result = parse_choice("yes_no", value)
+    result.value = None if result.value is None else result.value == "yes"
+    return result
 
 
-def parse_hours(value: Any) -> int | None:
-    """Hours a week she can work: a whole number from 0 to 84 (None when empty)."""
+_HOURS_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
+_PER_DAY = re.compile(r"\b(?:sehari|per\s*hari|perhari|/\s*hari|tiap\s*hari|setiap\s*hari|hari)\b")
+DAYS_A_WEEK = 6
+
+
+def parse_hours(value: Any) -> OptionalCell:
+    """Hours a week she can work, 0–84: ``20 jam/minggu``, ``4 jam sehari`` (× 6 days), ``20-25`` (20), ``±15``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
+        text = str(value)
     else:
-        text = cell_text(value).casefold().replace("jam", "").strip()
-        if not text or text in EMPTY_MARKERS:
-            return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError as exc:
-            raise CellError("hours.invalid") from exc
-    if not number.is_integer() or not 0 <= number <= 84:
-        raise CellError("hours.invalid")
-    return int(number)
+        text, warning = _optional_text(value)
+        if not text:
+            return OptionalCell()
+        if warning:
+            return OptionalCell(warning=warning, leftover=text)
+        found = _HOURS_NUMBER.search(text)
+        if found is None:
+            return OptionalCell(warning="hours.unrecognised", params={"value": text}, leftover=text)
+        number = float(found.group(1).replace(",", "."))
+        if _PER_DAY.search(text.casefold()):
+            number *= DAYS_A_WEEK
+    if not 0 <= number <= 84:
+        return OptionalCell(warning="hours.unrecognised", params={"value": text}, leftover=text)
+    return OptionalCell(int(number))
 
 
-def parse_constraints(value: Any) -> list[str]:
-    """Constraint codes from words: ``mengasuh anak; tidak ada kendaraan``."""
-    text = _free_text(value)
-    codes: list[str] = []
-    for part in _SPLIT_LIST.split(text):
-        if not part.strip() or part.strip().casefold() in EMPTY_MARKERS:
-            continue
-        code = _lookup(part, _CONSTRAINT_INDEX)
-        if code is None:
-            raise CellError("constraint.unknown", value=part.strip())
-        if code not in codes:
-            codes.append(code)
-    return codes
+def parse_constraints(value: Any) -> OptionalCell:
+    """Constraint codes from words (``anak masih kecil; gak punya hp``); unknown words kept as text."""
+    found, text, warning = _resolved("constraint", value)
+    result = _unrecognised(found, text, warning)
+    result.value = list(found.codes) or None
+    return result
 
 
-def parse_assets(value: Any) -> list[str]:
-    """Assets as a list of lower-case words, in the order given, without repeats."""
-    text = _free_text(value)
-    assets: list[str] = []
-    for part in _SPLIT_LIST.split(text):
-        word = " ".join(part.casefold().split())
-        if word and word not in EMPTY_MARKERS and word not in assets:
-            assets.append(word[:60])
-    return assets
+def parse_assets(value: Any) -> OptionalCell:
+    """Asset codes from words (``mesin jahit, HP jadul``); ``tidak punya motor`` is no motor; the rest kept."""
+    found, text, warning = _resolved("asset", value)
+    result = _unrecognised(found, text, warning)
+    result.value = list(found.codes) or None
+    result.params["lacks"] = list(found.negated)
+    return result
 
 
 # Regions and skills, cached for the whole file -----------------------------------------------
@@ -688,8 +626,9 @@ class SkillLookup:
 PROFILE_KEYS = (
     "full_name", "kk_number", "birth_date", "phone", "address", "desa_code", "components", "skills_text",
     "interests", "work_experience", "business_experience", "work_preference", "hours_per_week", "travel_range",
-    "home_based_only", "constraints", "assets",
+    "home_based_only", "constraints", "assets", "assets_text", "profile_notes",
 )
+FREE_TEXT_KEYS = ("skills_text", "interests", "work_experience", "business_experience")
 # Changes the preview shows only by name: the values are personal data.
 PERSONAL_KEYS = {"kk_number", "birth_date", "phone", "address"}
 
@@ -718,6 +657,9 @@ class RowResult:
     values: dict[str, Any] = field(default_factory=dict)
     skills: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # Why the row waits for the facilitator's decision (a NIK that encodes a man), or "".
+    held: str = ""
     existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
     duplicate_of_id: int | None = None
@@ -750,8 +692,30 @@ class Analysis:
             "updated": self.count("update"),
             "skipped": self.count("skip"),
             "flagged": sum(1 for row in self.rows if row.flagged),
+            "held": self.count("held"),
             "errors": self.count("error"),
         }
+
+    def warnings(self) -> list[dict[str, Any]]:
+        """Every warning of the rows that are kept, as ``{"row", "column", "message"}``: what was kept as text."""
+        return [
+            {"row": row.row, "column": problem.column, "message": problem.message()}
+            for row in self.rows
+            if row.status != "error"
+            for problem in row.warnings
+        ]
+
+    def flagged_rows(self) -> list[dict[str, Any]]:
+        """Rows waiting for the facilitator's decision or looking like another household, as ``{"row", "reason"}``."""
+        flagged = []
+        for row in self.rows:
+            if row.held:
+                flagged.append({"row": row.row, "reason": message(row.held)})
+            elif row.flagged:
+                other = row.duplicate_of_row
+                reason = message("duplicate.row", row=other) if other else message("duplicate.household")
+                flagged.append({"row": row.row, "reason": reason})
+        return flagged
 
     def errors(self) -> list[dict[str, Any]]:
         """Every problem of the rejected rows as ``{"row", "column", "message"}``, in sheet order."""
@@ -785,7 +749,8 @@ def _row_json(row: RowResult) -> dict[str, Any]:
 def row_from_json(data: dict[str, Any]) -> RowResult:
     """The inverse of the stored row form (dates stay text: the preview only displays them)."""
     problems = [Problem(**problem) for problem in data.get("problems", [])]
-    return RowResult(**{**data, "problems": problems})
+    warnings = [Problem(**problem) for problem in data.get("warnings", [])]
+    return RowResult(**{**data, "problems": problems, "warnings": warnings})
 
 
 class _RowParser:
@@ -841,15 +806,16 @@ class _RowParser:
         if cell_text(kk_value) and cell_text(kk_value).casefold() not in EMPTY_MARKERS:
             kk = check_kk(kk_value)
             if kk.errors:
-                result.problems += [Problem(self.header("kk_number"), "kk." + e) for e in kk.errors]
+                result.warnings += [Problem(self.header("kk_number"), "kk." + e) for e in kk.errors]
             else:
                 values["kk_number"] = kk.digits
-        phone = attempt("phone", parse_phone)
+        try:
+            phone = parse_phone(self.cell(cells, "phone"))
+        except CellError as error:
+            result.warnings.append(Problem(self.header("phone"), error.code, error.params))
+            phone = None
         if phone:
             values["phone"] = phone
-        address = attempt("address", lambda v: _free_text(v, 255))
-        if address:
-            values["address"] = address
         desa_text = cell_text(self.cell(cells, "desa"))
         if is_formula(desa_text):
             result.problems.append(Problem(self.header("desa"), "formula"))
@@ -863,23 +829,46 @@ class _RowParser:
                 result.problems.append(Problem(self.header("desa"), error))
             else:
                 values["desa_code"] = result.desa_code = code
-        for key in ("skills_text", "interests", "work_experience", "business_experience"):
-            text = attempt(key, _free_text)
+        for key, limit in (("address", 255), *((k, TEXT_LIMIT) for k in FREE_TEXT_KEYS)):
+            text, warning = _optional_text(self.cell(cells, key))
+            if len(text) > limit:
+                text, warning = text[:limit], "too_long_cut"
+            if warning:
+                result.warnings.append(Problem(self.header(key), warning, {"max": limit} if "cut" in warning else {}))
             if text:
                 values[key] = text
-        optional: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+        notes: list[str] = []
+        lacks: list[str] = []
+        optional: tuple[tuple[str, Callable[[Any], OptionalCell]], ...] = (
             ("components", parse_components),
-            ("work_preference", lambda v: parse_choice(v, _PREFERENCE_INDEX, "preference.unknown")),
+            ("work_preference", lambda v: parse_choice("work_preference", v)),
             ("hours_per_week", parse_hours),
-            ("travel_range", lambda v: parse_choice(v, _RANGE_INDEX, "range.unknown")),
+            ("travel_range", lambda v: parse_choice("travel_range", v)),
             ("home_based_only", parse_yes_no),
             ("constraints", parse_constraints),
             ("assets", parse_assets),
         )
         for key, parse in optional:
-            value = attempt(key, parse)
-            if value not in (None, "", [], {}):
-                values[key] = value
+            found = parse(self.cell(cells, key))
+            if found.value not in (None, "", [], {}):
+                values[key] = found.value
+            lacks += found.params.pop("lacks", [])
+            if found.warning:
+                result.warnings.append(Problem(self.header(key), found.warning, found.params))
+            if found.leftover and key == "assets":
+                values["assets_text"] = found.leftover
+            elif found.leftover:
+                notes.append(f"{self.header(key)}: {found.leftover}")
+        # "tidak punya motor" written among her assets is a constraint, not a motorbike.
+        implied = [item.code for item in vocabulary.entries("constraint") if set(item.lacks) & set(lacks)]
+        if implied:
+            values["constraints"] = list(dict.fromkeys([*values.get("constraints", []), *implied]))
+        if notes:
+            values["profile_notes"] = "; ".join(notes)[:TEXT_LIMIT]
+        nik = values.get("nik")
+        decoded = nik_date(nik) if nik else None
+        if decoded is not None and not decoded.female and not result.problems:
+            result.held = "nik.male"
         result.values = values
         if result.problems:
             result.status = "error"
@@ -888,10 +877,22 @@ class _RowParser:
         return result
 
 
-def analyse(table: Table, facilitator: User, *, update_existing: bool = True) -> Analysis:
-    """Check every row and decide what confirming would do with it (nothing is written)."""
+def analyse(
+    table: Table, facilitator: User, *, update_existing: bool = True, accept_flagged: bool = False
+) -> Analysis:
+    """Check every row and decide what confirming would do with it (nothing is written).
+
+    A row whose NIK encodes a man is held (status ``held``) unless ``accept_flagged``: every
+    PKH recipient registered here is a woman, so the facilitator decides.
+    """
     parser = _RowParser(table, facilitator)
     rows = [parser.parse(number, cells) for number, cells in table.rows]
+    for row in rows:
+        if row.held and row.status != "error":
+            if accept_flagged:
+                row.held = ""
+            else:
+                row.status = "held"
     nik_header = parser.header("nik")
     _mark_repeats(rows, nik_header)
     _compare_with_database(rows, facilitator, nik_header, update_existing)
@@ -1019,8 +1020,9 @@ class ImportResult:
             "imported": self.counts["imported"],
             "updated": self.counts["updated"],
             "skipped": self.counts["skipped"],
-            "flagged": self.counts["flagged"],
+            "flagged": self.analysis.flagged_rows(),
             "errors": self.errors,
+            "warnings": self.analysis.warnings(),
         }
 
 
@@ -1032,6 +1034,7 @@ def apply_import(
     dry_run: bool = False,
     commit: bool = True,
     batch_id: int | None = None,
+    accept_flagged: bool = False,
 ) -> ImportResult:
     """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
 
@@ -1039,7 +1042,7 @@ def apply_import(
     (she saw them in the preview); rows of her existing households update the fields that
     have a value; everything else is left alone. ``dry_run`` writes nothing.
     """
-    analysis = analyse(table, facilitator, update_existing=update_existing)
+    analysis = analyse(table, facilitator, update_existing=update_existing, accept_flagged=accept_flagged)
     result = ImportResult(analysis.counts, analysis.errors(), analysis)
     if dry_run:
         return result

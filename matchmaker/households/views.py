@@ -190,9 +190,8 @@ def _fill_from_household(form: HouseholdForm, household: Household) -> None:
         getattr(form.components, key).data = (household.components or {}).get(key, 0)
     form.desa.data = household.desa.name if household.desa else ""
     form.desa_code.data = household.desa_code
-    common = {code for code, _label in choices("asset")}
-    form.assets.data = [asset for asset in household.assets or [] if asset in common]
-    form.other_assets.data = ", ".join(asset for asset in household.assets or [] if asset not in common)
+    form.assets.data = list(household.assets or [])
+    form.other_assets.data = household.assets_text or ""
     form.income_bracket.data = household.income_bracket or ""
     form.skills.data = [skill.slug for skill in household.skills]
 

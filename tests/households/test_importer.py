@@ -49,6 +49,8 @@ def test_messy_workbook_rows_get_the_expected_outcome(caseload):
         else:
             assert row.desa_code == expected.desa_code, number
             assert row.flagged == expected.flagged, number
+            if expected.code:
+                assert (expected.column, expected.code) in [(p.column, p.code) for p in row.warnings], number
 
 
 def test_messy_workbook_imports_valid_rows_and_reports_the_rest(caseload):
@@ -59,8 +61,10 @@ def test_messy_workbook_imports_valid_rows_and_reports_the_rest(caseload):
     result = apply_import(facilitator, read_table(messy.content, "kpm.xlsx"))
     assert result.counts == {
         "imported": messy.count("new"), "updated": messy.count("update"), "skipped": messy.count("skip"),
-        "flagged": sum(1 for e in messy.expected.values() if e.flagged), "errors": messy.count("error"),
+        "flagged": sum(1 for e in messy.expected.values() if e.flagged), "held": 0, "errors": messy.count("error"),
     }
+    warned = {n for n, e in messy.expected.items() if e.status != "error" and e.code}
+    assert warned <= {warning["row"] for warning in result.summary()["warnings"]}
     assert db.session.scalar(select(func.count()).select_from(Household)) == before + messy.count("new")
     # Every problem names the sheet's own row number and the column as headed there.
     assert {error["row"] for error in result.errors} == {n for n, e in messy.expected.items() if e.status == "error"}
@@ -98,7 +102,7 @@ def test_rows_are_read_with_their_real_values(caseload):
     assert row.values["travel_range"] == "kecamatan"
     assert row.values["home_based_only"] is True
     assert row.values["constraints"] == ["childcare", "no_smartphone"]
-    assert row.values["assets"] == ["mesin jahit", "oven"]
+    assert row.values["assets"] == ["sewing_machine", "oven"]
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ FORM = {
     "full_name": "Imas Masitoh", "nik": "3201 1652 0385 0002", "birth_date": "1985-03-12", "phone": "0813-1111-2222",
     "desa": "Sukamaju", "desa_code": "", "components-anak_sd": "2", "components-lansia": "1",
     "skills_text": "jahit baju", "work_preference": "own_business", "travel_range": "kecamatan",
-    "hours_per_week": "20", "constraints": ["childcare"], "assets": ["mesin jahit"], "other_assets": "Etalase",
+    "hours_per_week": "20", "constraints": ["childcare"], "assets": ["sewing_machine"],
+    "other_assets": "Etalase, perahu",
     "income_bracket": "lt_1jt", "status": "active", "submit": "1",
 }
 
@@ -37,7 +38,7 @@ def test_facilitator_creates_a_household_through_the_form(caseload, client):
     assert household.desa_code == "32.01.16.2013"
     assert household.phone == "+6281311112222"
     assert household.components == {"anak_sd": 2, "lansia": 1}
-    assert household.assets == ["mesin jahit", "etalase"]
+    assert household.assets == ["sewing_machine", "display_case"] and household.assets_text == "perahu"
     assert household.constraints == ["childcare"]
     assert db.session.scalar(select(HouseholdEvent.action).where(HouseholdEvent.household_id == household.id)) == (
         "created"
