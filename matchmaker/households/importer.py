@@ -24,6 +24,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -85,38 +86,65 @@ class ColumnSpec:
 
 
 COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("nik", "NIK", ("nik", "noktp", "nomorktp", "ktp", "nomorindukkependudukan", "nikktp"), True),
     ColumnSpec(
-        "kk_number", "No KK", ("nokk", "kk", "nomorkk", "nomorkartukeluarga", "kartukeluarga", "nokartukeluarga")
+        "nik", "NIK",
+        ("nik", "noktp", "nomorktp", "ktp", "nomorindukkependudukan", "nikktp", "nikkpm", "nikpengurus", "niknik",
+         "nikpenerima", "nikibu", "nikpenerimamanfaat", "noinduk", "nonik", "nomornik"),
+        True,
+    ),
+    ColumnSpec(
+        "kk_number", "No KK",
+        ("nokk", "kk", "nomorkk", "nomorkartukeluarga", "kartukeluarga", "nokartukeluarga", "nikkk", "nokkkpm"),
     ),
     ColumnSpec(
         "full_name", "Nama Lengkap",
-        ("namalengkap", "nama", "namakpm", "namapengurus", "namapenerima", "namapenerimamanfaat"), True,
+        ("namalengkap", "nama", "namakpm", "namapengurus", "namapenerima", "namapenerimamanfaat", "namaibu",
+         "namaibukpm", "namalengkapkpm", "namalengkappengurus", "namasesuaiktp"),
+        True,
     ),
     ColumnSpec(
-        "birth_date", "Tanggal Lahir", ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgllahirkpm"), True
+        "birth_date", "Tanggal Lahir",
+        ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgllahirkpm", "ttl", "tempattanggallahir",
+         "tempattgllahir", "tempattgllhr", "tempatdantanggallahir", "tgllahirpengurus"),
+        True,
     ),
     ColumnSpec(
         "phone", "No HP",
         ("nohp", "nohpwa", "hp", "nowa", "wa", "notelp", "notelepon", "telepon", "nomorhp", "hpwa", "whatsapp",
-         "nomorwa", "nomortelepon", "telp"),
+         "nomorwa", "nomortelepon", "telp", "nohandphone", "handphone", "nomorhandphone", "nohape", "kontak",
+         "nomorkontak", "nohpaktif", "wahp", "nomorhpwa"),
     ),
-    ColumnSpec("address", "Alamat", ("alamat", "alamatlengkap", "alamatrumah")),
-    ColumnSpec("desa", "Desa/Kelurahan", ("desakelurahan", "desa", "kelurahan", "desakel", "kel", "namadesa"), True),
+    ColumnSpec("address", "Alamat", ("alamat", "alamatlengkap", "alamatrumah", "alamatdomisili", "domisili")),
+    ColumnSpec(
+        "desa", "Desa/Kelurahan",
+        ("desakelurahan", "desa", "kelurahan", "desakel", "kel", "namadesa", "kelurahandesa", "keldesa"),
+        True,
+    ),
     ColumnSpec("kecamatan", "Kecamatan", ("kecamatan", "kec", "namakecamatan")),
     ColumnSpec("kabupaten", "Kabupaten/Kota", ("kabupatenkota", "kabupaten", "kota", "kab", "kabkota")),
-    ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos")),
+    ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos", "kategoripkh")),
     ColumnSpec("skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan")),
-    ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja")),
+    ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja", "cita")),
     ColumnSpec("work_experience", "Pengalaman Kerja", ("pengalamankerja", "riwayatkerja", "pengalamanbekerja")),
     ColumnSpec("business_experience", "Pengalaman Usaha", ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha")),
-    ColumnSpec("work_preference", "Preferensi Kerja", ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja")),
-    ColumnSpec("hours_per_week", "Jam per Minggu", ("jamperminggu", "jamminggu", "jam", "jamkerja", "jamseminggu")),
-    ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja")),
-    ColumnSpec("home_based_only", "Hanya dari Rumah", ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah")),
-    ColumnSpec("constraints", "Kendala", ("kendala", "hambatan")),
-    ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta")),
+    ColumnSpec(
+        "work_preference", "Preferensi Kerja",
+        ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja", "inginkerja", "keinginankerja"),
+    ),
+    ColumnSpec(
+        "hours_per_week", "Jam per Minggu",
+        ("jamperminggu", "jamminggu", "jam", "jamkerja", "jamseminggu", "waktuluang", "waktukerja", "jamtersedia"),
+    ),
+    ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja", "bisakerjadi", "lokasikerja")),
+    ColumnSpec(
+        "home_based_only", "Hanya dari Rumah",
+        ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah", "hanyadirumah", "kerjadirumah"),
+    ),
+    ColumnSpec("constraints", "Kendala", ("kendala", "hambatan", "kesulitan")),
+    ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta", "asetyangdimiliki", "barangdimiliki")),
 )
+# Headers that look like one of ours but are something else: her mother's name, the place of birth.
+NOT_COLUMNS = frozenset({"namaibukandung", "ibukandung", "tempatlahir", "namasuami", "namaayah", "no", "nomor"})
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 TEMPLATE_HEADERS = tuple(column.header for column in COLUMNS)
 _ALIASES = {alias: column.key for column in COLUMNS for alias in column.aliases}
@@ -141,6 +169,8 @@ def _match_header_scored(text: object) -> tuple[str, int] | None:
     for candidate in (squash(_PARENTHESES.sub(" ", raw)), squash(raw)):
         if not candidate:
             continue
+        if candidate in NOT_COLUMNS:
+            return None
         if candidate in _ALIASES:
             return _ALIASES[candidate], 3
         prefixed = [alias for alias in _ALIASES if len(alias) >= 5 and candidate.startswith(alias)]
@@ -206,21 +236,22 @@ def _blank(cells: Iterable[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _iter_xlsx(content: bytes) -> Iterable[tuple[int, list[Any]]]:
+def _iter_xlsx(content: bytes) -> Iterable[tuple[int, int, list[Any]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError("unreadable") from exc
     try:
-        sheet = workbook.worksheets[0]
-        start = sheet.min_row or 1
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=start):
-            yield number, [_cell(value) for value in values]
+        # An instructions sheet may come first: every sheet is offered until one has a header row.
+        for index, sheet in enumerate(workbook.worksheets):
+            start = sheet.min_row or 1
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=start):
+                yield index, number, [_cell(value) for value in values]
     finally:
         workbook.close()
 
 
-def _iter_csv(content: bytes) -> Iterable[tuple[int, list[Any]]]:
+def _iter_csv(content: bytes) -> Iterable[tuple[int, int, list[Any]]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -236,7 +267,7 @@ def _iter_csv(content: bytes) -> Iterable[tuple[int, list[Any]]]:
     except csv.Error:
         dialect = csv.excel
     for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
-        yield number, [_cell(value) for value in record]
+        yield 0, number, [_cell(value) for value in record]
 
 
 def read_table(content: bytes, filename: str) -> Table:
@@ -257,15 +288,16 @@ def read_table(content: bytes, filename: str) -> Table:
     else:
         raise ImportFileError("bad_type")
     header: tuple[int, list[Any]] | None = None
+    header_sheet: int | None = None
     data: list[tuple[int, list[Any]]] = []
-    for number, cells in rows:
+    for sheet, number, cells in rows:
         if header is None:
-            if number > HEADER_SCAN_ROWS:
-                raise ImportFileError("no_header")
-            if _looks_like_header(cells):
-                header = (number, cells)
+            if number <= HEADER_SCAN_ROWS and _looks_like_header(cells):
+                header, header_sheet = (number, cells), sheet
             continue
-        if _blank(cells):
+        if sheet != header_sheet:
+            break
+        if _blank(cells) or _is_footer(cells):
             continue
         data.append((number, cells))
         if len(data) > MAX_ROWS:
@@ -280,6 +312,22 @@ def read_table(content: bytes, filename: str) -> Table:
     if not data:
         raise ImportFileError("no_rows")
     return table
+
+
+_FOOTER_WORDS = frozenset({"total", "jumlah", "jml", "subtotal", "grand"})
+
+
+def _is_footer(cells: list[Any]) -> bool:
+    """A "TOTAL"/"JUMLAH" row under the data: its first text cell says so (a "No" number may precede it)."""
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if isinstance(cell, int | float):
+            continue
+        words = re.findall(r"[a-z]+", str(cell).casefold())
+        return bool(words) and words[0] in _FOOTER_WORDS
+
+    return False
 
 
 def _required_keys() -> list[str]:
@@ -306,7 +354,6 @@ class CellError(ValueError):
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.,\-]+[^\W\d_]+)*\.?$")
 _FORMULA_TAIL = re.compile(r"[(|!]")
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 EMPTY_MARKERS = {"-", "--", "–", "n/a", "na", "tidak ada", "tdk ada", "belum ada", "kosong"}
 
 def cell_text(value: Any) -> str:
@@ -348,26 +395,72 @@ def parse_name(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date:
-    """A birth date from an Excel date, an Excel serial number, or dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd text."""
+    """A birth date from an Excel date or serial number, or text in Indonesian or English, day first.
+
+    ``12/3/85``, ``05-02-1990``, ``1985-03-12``, ``12 Maret 1985``, ``12 Mar 85``, and a "TTL"
+    cell (``Bogor, 12-03-1985``: the place before the comma is dropped) are all read.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 80_000:
-            result = from_excel(value)
-            return result.date() if isinstance(result, dt.datetime) else result
-        raise CellError("date.invalid")
+        return _excel_date(value)
     text = cell_text(value)
     if not text:
         raise CellError("required")
-    text = text.split(" ")[0].split("T")[0]
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    return _date_from_text(text)
+
+
+def _excel_date(value: float) -> dt.date:
+    if 1 <= value < 80_000:
+        result = from_excel(value)
+        return result.date() if isinstance(result, dt.datetime) else result
     raise CellError("date.invalid")
+
+
+_NUMERIC_DATE = re.compile(r"(?:^|\s)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_DATEPARSER_SETTINGS = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],
+}
+
+
+@lru_cache(maxsize=50_000)
+def _date_from_text(text: str) -> dt.date:
+    """A date written as text; the common numeric forms skip the (slower) language-aware parser."""
+    if "," in text:
+        text = text.rsplit(",", 1)[1].strip()  # "Bogor, 12-03-1985": the place of birth goes
+    found = _NUMERIC_DATE.search(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        if len(found.group(3)) == 2:
+            year += 1900 if 1900 + year <= dt.date.today().year - 10 else 2000
+            if year > dt.date.today().year:
+                year -= 100
+        return _date_or_invalid(year, month, day)
+    found = _ISO_DATE.match(text)
+    if found:
+        year, month, day = (int(part) for part in found.groups())
+        return _date_or_invalid(year, month, day)
+    if text.isdigit() and len(text) == 5:
+        return _excel_date(int(text))
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["id", "en"], settings=_DATEPARSER_SETTINGS)
+    if parsed is None:
+        raise CellError("date.invalid")
+    return parsed.date()
+
+
+def _date_or_invalid(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise CellError("date.invalid") from exc
 
 
 def check_birth_date(born: dt.date, today: dt.date | None = None) -> dt.date:
@@ -793,9 +886,14 @@ class _RowParser:
         born = attempt("birth_date", lambda v: check_birth_date(parse_date(v)))
         if born:
             values["birth_date"] = born
-        nik_text = cell_text(self.cell(cells, "nik"))
+        nik_value = self.cell(cells, "nik")
+        nik_text = cell_text(nik_value)
         if is_formula(nik_text):
             result.problems.append(Problem(self.header("nik"), "formula"))
+        elif isinstance(nik_value, int | float) and not isinstance(nik_value, bool) and nik_value >= 1e15:
+            # Excel keeps 15 significant digits of a number: a 16-digit NIK typed into a number
+            # cell has lost its last digit even when it shows no "E+15".
+            result.problems.append(Problem(self.header("nik"), "nik.scientific"))
         else:
             check = check_nik(self.cell(cells, "nik"), kecamatan_codes=self.kecamatan, birth_date=born)
             for error in check.errors:
