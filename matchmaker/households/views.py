@@ -41,9 +41,9 @@ def _household_or_404(household_id: int) -> Household:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    form.desa.choices = [("", _("All villages"))] + [
-        (group, options) for group, options in services.desa_filter_choices(current_user).items()
-    ]
+    # WTForms renders optgroups from a dict only: a list of (group, options) pairs would become
+    # options whose value is the Python list itself, and filtering by one would find nothing.
+    form.desa.choices = {"": [("", _("All villages"))], **services.desa_filter_choices(current_user)}
     form.status.choices = [("", _("Any status")), *choices("household_status")]
     form.skill_category.choices = [("", _("Any skill"))] + [
         (category, _category_label(category)) for category in services.skill_categories()

@@ -159,3 +159,17 @@ def test_upload_refusals_are_shown_next_to_the_file_field(caseload, client):
         content_type="multipart/form-data",
     )
     assert "Excel" in _errors(response)["file"]
+
+
+def test_caseload_desa_filter_lists_villages_by_kecamatan_and_filters(caseload, client):
+    """The desa filter would show raw Python data and filtering by a village would find no KPM."""
+    log_in(client, caseload["facilitator"])
+    page = client.get("/households/").get_data(as_text=True)
+    assert "[(" not in page
+    assert re.search(r'<optgroup label="Kec\. Cibungbulang">', page)
+    assert '<option value="32.01.16.2013">Sukamaju</option>' in page
+    filtered = client.get("/households/?desa=32.01.16.2013").get_data(as_text=True)
+    assert all(household.full_name in filtered for household in caseload["own"])
+    assert '<option selected value="32.01.16.2013">' in filtered
+    empty = client.get("/households/?desa=32.01.16.2003").get_data(as_text=True)
+    assert not any(household.full_name in empty for household in caseload["own"])
