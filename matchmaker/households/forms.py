@@ -246,8 +246,8 @@ class ImportForm(AppForm):
     )
     update_existing = RadioField(
         _l("When a NIK is already in your caseload"),
-        choices=[("update", _l("Update her profile with the sheet's values")), ("skip", _l("Skip the row"))],
-        default="update",
+        choices=[("skip", _l("Skip the row")), ("update", _l("Update her profile with the sheet's values"))],
+        default="skip",
     )
     submit = SubmitField(_l("Check the file"))
 

@@ -753,6 +753,7 @@ class RowResult:
     warnings: list[Problem] = field(default_factory=list)
     # Why the row waits for the facilitator's decision (a NIK that encodes a man), or "".
     held: str = ""
+    old: dict[str, Any] = field(default_factory=dict)
     existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
     duplicate_of_id: int | None = None
@@ -1034,6 +1035,12 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
             row.status = "error"
             continue
         row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
+        # What the preview shows as "old → new" (personal data stays out of the stored preview).
+        row.old = {
+            key: _json_value(getattr(household, key))
+            for key in row.changes
+            if key in PROFILE_KEYS and key not in PERSONAL_KEYS and key != "desa_code"
+        }
         row.status = "update" if update_existing and row.changes else "skip"
 
 

@@ -29,7 +29,7 @@ bp = Blueprint("households", __name__, url_prefix="/households")
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_PER_PAGE = 50
-PREVIEW_TABS = ("error", "new", "update", "skip", "all")
+PREVIEW_TABS = ("error", "held", "new", "update", "skip", "all")
 
 
 def _household_or_404(household_id: int) -> Household:
@@ -344,17 +344,29 @@ FIELD_LABELS = {
 }
 
 
+@bp.app_template_filter("import_message")
+def _import_message(code: str) -> str:
+    """An import message code in the current language."""
+    return importer.message(code)
+
+
 @bp.app_template_filter("field_label")
 def _field_label(key: str) -> str:
     """The translated label of a profile field (the same words as on the form)."""
     return str(FIELD_LABELS.get(key, key))
 
 
-def _change_text(row: importer.RowResult, key: str) -> str | None:
-    """The new value of a changed field as the preview shows it (None for personal data and the desa)."""
-    if key in importer.PERSONAL_KEYS or key not in row.values or key == "desa_code":
+def _change_text(row: importer.RowResult, key: str, old: bool = False) -> str | None:
+    """The new (or, with ``old``, the stored) value of a changed field as the preview shows it.
+
+    None for personal data and the desa, whose values the preview does not show.
+    """
+    source = row.old if old else row.values
+    if key in importer.PERSONAL_KEYS or key not in source or key == "desa_code":
         return None
-    value = row.values[key]
+    value = source[key]
+    if value in (None, "", [], {}):
+        return "–"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dict):
