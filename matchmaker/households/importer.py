@@ -123,13 +123,19 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("kecamatan", "Kecamatan", ("kecamatan", "kec", "namakecamatan")),
     ColumnSpec("kabupaten", "Kabupaten/Kota", ("kabupatenkota", "kabupaten", "kota", "kab", "kabkota")),
     ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos", "kategoripkh")),
-    ColumnSpec("skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan")),
+    ColumnSpec(
+        "skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan", "bisaapa")
+    ),
     ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja", "cita")),
     ColumnSpec("work_experience", "Pengalaman Kerja", ("pengalamankerja", "riwayatkerja", "pengalamanbekerja")),
-    ColumnSpec("business_experience", "Pengalaman Usaha", ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha")),
+    ColumnSpec(
+        "business_experience", "Pengalaman Usaha",
+        ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha", "pernahusaha"),
+    ),
     ColumnSpec(
         "work_preference", "Preferensi Kerja",
-        ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja", "inginkerja", "keinginankerja"),
+        ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja", "inginkerja", "keinginankerja", "maukerja",
+         "ikutorang", "kerjaatauusaha"),
     ),
     ColumnSpec(
         "hours_per_week", "Jam per Minggu",
@@ -138,10 +144,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja", "bisakerjadi", "lokasikerja")),
     ColumnSpec(
         "home_based_only", "Hanya dari Rumah",
-        ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah", "hanyadirumah", "kerjadirumah"),
+        ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah", "hanyadirumah", "kerjadirumah", "drrumah",
+         "rumahaja", "rumahsaja"),
     ),
     ColumnSpec("constraints", "Kendala", ("kendala", "hambatan", "kesulitan")),
-    ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta", "asetyangdimiliki", "barangdimiliki")),
+    ColumnSpec(
+        "assets", "Aset",
+        ("aset", "asset", "asetdimiliki", "harta", "asetyangdimiliki", "barangdimiliki", "punyaapa",
+         "alatyangdimiliki"),
+    ),
 )
 # Headers that look like one of ours but are something else: her mother's name, the place of birth.
 NOT_COLUMNS = frozenset({"namaibukandung", "ibukandung", "tempatlahir", "namasuami", "namaayah", "no", "nomor"})
@@ -176,6 +187,11 @@ def _match_header_scored(text: object) -> tuple[str, int] | None:
         prefixed = [alias for alias in _ALIASES if len(alias) >= 5 and candidate.startswith(alias)]
         if prefixed:
             return _ALIASES[max(prefixed, key=len)], 2
+        # A header that is a question ("Punya alat/aset", "Mau kerja ikut orang / usaha sendiri?")
+        # names its column somewhere inside: taken when every alias inside names the same column.
+        inside = {_ALIASES[alias] for alias in _ALIASES if len(alias) >= 4 and alias in candidate}
+        if len(inside) == 1:
+            return inside.pop(), 1
         if len(candidate) >= 4:
             best = process.extractOne(candidate, list(_ALIASES), scorer=fuzz.ratio, score_cutoff=HEADER_FUZZY_CUTOFF)
             if best is not None:
@@ -202,6 +218,18 @@ class Table:
     def from_json(cls, data: dict[str, Any]) -> Table:
         """The inverse of :meth:`to_json`."""
         return cls(list(data["headers"]), int(data["header_row"]), [(int(n), list(c)) for n, c in data["rows"]])
+
+    def component_columns(self) -> dict[int, str]:
+        """Columns that each count one PKH component (``BUMIL/NIFAS``, ``SD``, ``LANSIA``…), by index."""
+        used = set(self.column_map().values())
+        found: dict[int, str] = {}
+        for index, header in enumerate(self.headers):
+            if index in used or not header:
+                continue
+            resolved = vocabulary.resolve("pkh_component", header)
+            if len(resolved.codes) == 1 and not resolved.unrecognised and resolved.confidence == 100:
+                found[index] = resolved.codes[0]
+        return found
 
     def column_map(self) -> dict[str, int]:
         """Column key → index of the first header naming it."""
@@ -262,12 +290,24 @@ def _iter_csv(content: bytes) -> Iterable[tuple[int, int, list[Any]]]:
         raise ImportFileError("unreadable")
     if "\x00" in text:
         raise ImportFileError("unreadable")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), start=1):
         yield 0, number, [_cell(value) for value in record]
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV: of ``;``, ``,`` and tab, the one splitting the first lines most evenly and most.
+
+    (csv.Sniffer guesses wrong when free-text cells hold commas in a semicolon file.)
+    """
+    lines = [line for line in text[:20_000].splitlines() if line.strip()][:20]
+    best, best_score = ",", -1.0
+    for candidate in (";", ",", "\t"):
+        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines] or [0]
+        common = max(set(counts), key=counts.count)
+        score = common * counts.count(common)
+        if common > 1 and score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def read_table(content: bytes, filename: str) -> Table:
@@ -603,6 +643,17 @@ def parse_assets(value: Any) -> OptionalCell:
 # Regions and skills, cached for the whole file -----------------------------------------------
 
 
+_NUMERAL_WORDS = {"satu": "I", "dua": "II", "tiga": "III", "empat": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def _roman_numeral(name: str) -> str:
+    """A village name whose last word is a numeral ("Satu", "2") with the Roman numeral registers use."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in _NUMERAL_WORDS:
+        return " ".join([*words[:-1], _NUMERAL_WORDS[words[-1].casefold()]])
+    return name
+
+
 class RegionLookup:
     """Resolve the desa of each row from a code or from names, with the kecamatan and kabupaten as context.
 
@@ -616,10 +667,14 @@ class RegionLookup:
         self._names_in: dict[str, dict[str, list[str]]] = {}
 
     def resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
-        """``(desa code, None)`` or ``(None, error code)``."""
+        """``(desa code, None)`` or ``(None, error code)``; "Cibatok Satu" and "Cibatok 1" are tried as "Cibatok I"."""
         key = (squash(desa), squash(kecamatan), squash(kabupaten))
         if key not in self._cache:
-            self._cache[key] = self._resolve(desa, kecamatan, kabupaten)
+            found = self._resolve(desa, kecamatan, kabupaten)
+            roman = _roman_numeral(desa)
+            if found[1] == "desa.unknown" and roman != desa:
+                found = self._resolve(roman, kecamatan, kabupaten)
+            self._cache[key] = found
         return self._cache[key]
 
     def _resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
@@ -852,6 +907,7 @@ class _RowParser:
 
     def __init__(self, table: Table, facilitator: User) -> None:
         self.columns = table.column_map()
+        self.component_columns = table.component_columns()
         self.headers = table.headers
         self.regions = RegionLookup(facilitator)
         self.skills = SkillLookup()
@@ -868,6 +924,26 @@ class _RowParser:
         if index is None or index >= len(cells):
             return None
         return cells[index]
+
+    def _component_counts(self, cells: list[Any], result: RowResult) -> dict[str, int]:
+        """Counts from one-column-per-component layouts: a number (0 = none) or a yes/no mark."""
+        counts: dict[str, int] = {}
+        for index, code in self.component_columns.items():
+            value = cells[index] if index < len(cells) else None
+            text = cell_text(value)
+            if not text or text.casefold() in EMPTY_MARKERS:
+                continue
+            if text.isdigit():
+                number = int(text)
+            else:
+                answer = parse_yes_no(value)
+                if answer.value is None:
+                    result.warnings.append(Problem(self.headers[index], "vocabulary.unrecognised", {"value": text}))
+                    continue
+                number = int(answer.value)
+            if number:
+                counts[code] = number
+        return counts
 
     def parse(self, number: int, cells: list[Any]) -> RowResult:
         result = RowResult(row=number, status="new")
@@ -899,6 +975,9 @@ class _RowParser:
             check = check_nik(self.cell(cells, "nik"), kecamatan_codes=self.kecamatan, birth_date=born)
             for error in check.errors:
                 result.problems.append(Problem(self.header("nik"), "nik." + error))
+                if error == "birth_date_mismatch":
+                    # Either cell may be the wrong one: the facilitator is pointed at both.
+                    result.problems.append(Problem(self.header("birth_date"), "nik." + error))
             if check.digits:
                 values["nik"] = check.digits
         kk_value = self.cell(cells, "kk_number")
@@ -937,7 +1016,6 @@ class _RowParser:
             if text:
                 values[key] = text
         notes: list[str] = []
-        lacks: list[str] = []
         optional: tuple[tuple[str, Callable[[Any], OptionalCell]], ...] = (
             ("components", parse_components),
             ("work_preference", lambda v: parse_choice("work_preference", v)),
@@ -951,17 +1029,16 @@ class _RowParser:
             found = parse(self.cell(cells, key))
             if found.value not in (None, "", [], {}):
                 values[key] = found.value
-            lacks += found.params.pop("lacks", [])
+            found.params.pop("lacks", None)  # an asset she lacks is simply not stored (never a constraint)
             if found.warning:
                 result.warnings.append(Problem(self.header(key), found.warning, found.params))
             if found.leftover and key == "assets":
                 values["assets_text"] = found.leftover
             elif found.leftover:
                 notes.append(f"{self.header(key)}: {found.leftover}")
-        # "tidak punya motor" written among her assets is a constraint, not a motorbike.
-        implied = [item.code for item in vocabulary.entries("constraint") if set(item.lacks) & set(lacks)]
-        if implied:
-            values["constraints"] = list(dict.fromkeys([*values.get("constraints", []), *implied]))
+        counted = self._component_counts(cells, result)
+        if counted:
+            values["components"] = {**values.get("components", {}), **counted}
         if notes:
             values["profile_notes"] = "; ".join(notes)[:TEXT_LIMIT]
         nik = values.get("nik")
@@ -985,7 +1062,14 @@ def analyse(
     PKH recipient registered here is a woman, so the facilitator decides.
     """
     parser = _RowParser(table, facilitator)
-    rows = [parser.parse(number, cells) for number, cells in table.rows]
+    # A row with none of the identity columns filled (a signature block, a note under the
+    # table) is no household and not reported.
+    identity = [index for key, index in parser.columns.items() if key in ("nik", "full_name", "birth_date", "desa")]
+    rows = [
+        parser.parse(number, cells)
+        for number, cells in table.rows
+        if not _blank(cells[index] for index in identity if index < len(cells))
+    ]
     for row in rows:
         if row.held and row.status != "error":
             if accept_flagged:

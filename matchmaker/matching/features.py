@@ -215,7 +215,7 @@ def required_asset_bits(offer: OfferRecord) -> int:
         if "tidak perlu" in padded or "ga perlu" in padded or "dipinjemin" in padded or "pinjam" in padded:
             continue
         for name, keys in ASSETS.items():
-            if name in ("land", "shop", "pen", "pond") and sentence not in phrases:
+            if name in ("land", "shop", "livestock_pen", "fish_pond") and sentence not in phrases:
                 # Descriptions mention land or shops in passing; only the
                 # skills list reliably states them as requirements.
                 continue

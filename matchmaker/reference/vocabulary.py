@@ -31,14 +31,18 @@ DATA_FILE = Path(__file__).with_name("data") / "vocabularies.json"
 MAX_NGRAM = 6
 # Words that say what follows is absent: "tidak punya motor", "gak ada hp", "belum punya kompor".
 NEGATIONS = frozenset("tidak tdk tak gak ga gk nggak ngga enggak engga ndak nda belum blm tanpa bukan no non".split())
+# Every way of writing "not" is looked up as "tidak": "gak ada kendaraan" is "tidak ada kendaraan".
+_NOT = {word: "tidak" for word in "tdk tak gak ga gk nggak ngga enggak engga ndak nda belum blm".split()}
+_COLLOQUIAL_PREFIXES = ("nge", "ng")
 # Words that may stand between a negation and the thing lacked.
 POSSESSION = frozenset("punya ada memiliki mempunyai pny pnya bawa pakai pake bisa".split())
 # Filler that is never kept as unrecognised text on its own.
 FILLER = frozenset(
     """
     dan atau serta sama juga yang yg dengan dgn di ke dari untuk utk ada punya memiliki mempunyai
-    sudah udah sdh masih agak sedikit dikit cuma hanya aja saja lagi nya
+    sudah udah sdh masih agak sedikit dikit cuma hanya aja saja lagi nya sendiri gpp gapapa
     orang org buah unit jiwa anak sebuah satu
+    urus ngurus mengurus rawat merawat ngerawat jaga menjaga asuh ngasuh mengasuh
     """.split()
 )
 _UNCOUNTED = FILLER | NEGATIONS | POSSESSION
@@ -84,13 +88,13 @@ class Asset(StrEnum):
     DISPLAY_CASE = "display_case"
     CART = "cart"
     SHOP = "shop"
-    MOTOR = "motor"
+    MOTORBIKE = "motorbike"
     BICYCLE = "bicycle"
     SMARTPHONE = "smartphone"
     BASIC_PHONE = "basic_phone"
     LAND = "land"
-    POND = "pond"
-    PEN = "pen"
+    FISH_POND = "fish_pond"
+    LIVESTOCK_PEN = "livestock_pen"
     LIVESTOCK = "livestock"
     IRON = "iron"
     WASHING_MACHINE = "washing_machine"
@@ -139,6 +143,11 @@ class Resolution:
     def empty(self) -> bool:
         """Whether nothing at all was written."""
         return not (self.codes or self.negated or self.unrecognised)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The normalised words of ``text`` as looked up (negations written one way)."""
+    return tuple(_NOT.get(word, word) for word in normalise(text).split())
 
 
 def normalise(text: str) -> str:
@@ -223,7 +232,7 @@ def _index(vocabulary: str) -> _Index:
     by_words: dict[tuple[str, ...], str] = {}
     for item in entries(vocabulary):
         for form in (*item.forms, item.export, item.label_id, item.label_en, item.code.replace("_", " ")):
-            words = tuple(normalise(form).split())
+            words = _words(form)
             if words:
                 by_words.setdefault(words, item.code)
     strings = [" ".join(words) for words in by_words]
@@ -241,7 +250,9 @@ def _fuzzy(words: tuple[str, ...], index: _Index) -> tuple[str, float] | None:
     allowed = _max_typos(len(text.replace(" ", "")))
     if not allowed:
         return None
-    best = process.extract(text, index.strings, scorer=OSA.distance, score_cutoff=allowed, limit=2)
+    best = process.extract(text, index.strings, scorer=OSA.distance, score_cutoff=allowed, limit=3)
+    # A slip keeps the first letter: "dandang" (a pot) is not "kandang" (a pen).
+    best = [hit for hit in best if hit[0][:1] == text[:1]]
     if not best:
         return None
     _form, distance, slot = best[0]
@@ -254,6 +265,13 @@ def _lookup(words: tuple[str, ...], index: _Index) -> tuple[str, float] | None:
     code = index.by_words.get(words)
     if code is not None:
         return code, 100.0
+    first = words[0]
+    for prefix in _COLLOQUIAL_PREFIXES:
+        # Colloquial verbs: "ngurus" is "urus", "ngasuh" is "asuh".
+        if first.startswith(prefix) and len(first) - len(prefix) >= 3:
+            code = index.by_words.get((first[len(prefix):], *words[1:]))
+            if code is not None:
+                return code, 90.0
     if words[0] in FILLER or words[-1] in FILLER or any(_NUMBER.match(word) for word in words):
         return None
     return _fuzzy(words, index)
@@ -276,9 +294,9 @@ def resolve(vocabulary: str, text: str) -> Resolution:
     scores: list[float] = []
     matched_letters = 0
     total_letters = 0
-    whole = tuple(normalise(text).split())
+    whole = _words(text)
     whole_hit = index.by_words.get(whole) if whole else None
-    parts = [whole] if whole_hit else [tuple(normalise(part).split()) for part in _SPLIT.split(str(text))]
+    parts = [whole] if whole_hit else [_words(part) for part in _SPLIT.split(str(text))]
     original_parts = [str(text)] if whole_hit else _SPLIT.split(str(text))
     for words, original in zip(parts, original_parts, strict=True):
         if not words:

@@ -30,8 +30,8 @@ OFFER_KINDS = (
 OLD_ASSET_WORDS = {
     "mesin jahit": "sewing_machine", "mesin obras": "overlock", "obras": "overlock", "oven": "oven",
     "mixer": "mixer", "kompor gas": "stove", "kompor": "stove", "kulkas": "fridge", "freezer": "fridge",
-    "etalase": "display_case", "gerobak": "cart", "warung": "shop", "motor": "motor", "sepeda": "bicycle",
-    "smartphone": "smartphone", "lahan": "land", "kolam": "pond", "kolam terpal": "pond", "kandang": "pen",
+    "etalase": "display_case", "gerobak": "cart", "warung": "shop", "motor": "motorbike", "sepeda": "bicycle",
+    "smartphone": "smartphone", "lahan": "land", "kolam": "fish_pond", "kolam terpal": "fish_pond", "kandang": "livestock_pen",
     "setrika": "iron", "mesin cuci": "washing_machine", "laptop": "laptop",
 }
 

@@ -66,7 +66,7 @@ def test_a_negated_asset_is_lacked_not_owned():
     """'tidak punya motor' would count as owning a motorbike and the engine would send her far."""
     found = resolve("asset", "sepeda, tidak punya motor, blm punya kulkas")
     assert found.codes == ["bicycle"]
-    assert found.negated == ["motor", "fridge"]
+    assert found.negated == ["motorbike", "fridge"]
 
 
 def test_counts_follow_or_precede_the_component_name():
