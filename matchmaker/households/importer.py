@@ -1360,17 +1360,27 @@ def template_workbook() -> bytes:
 
 
 def rejected_workbook(table: Table, analysis: Analysis, error_header: str) -> bytes:
-    """The rejected rows as they were in the sheet, with a column saying what to fix."""
-    problems = {row.row: row.problems for row in analysis.rows if row.status == "error"}
+    """The rows to look at again as they were in the sheet, with a column saying what to fix or check.
+
+    Refused rows (what to fix), held rows (what to decide) and rows kept with warnings (what
+    was kept as text) are listed; every cell is neutralised against formulas.
+    """
+    notes: dict[int, list[Problem]] = {}
+    for row in analysis.rows:
+        listed = row.problems if row.status == "error" else row.warnings
+        if row.held:
+            listed = [Problem("NIK", row.held), *listed]
+        if listed:
+            notes[row.row] = listed
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("KPM")
     width = len(table.headers)
     sheet.append([neutralise(header) for header in table.headers] + [error_header])
     for number, cells in table.rows:
-        if number not in problems:
+        if number not in notes:
             continue
         padded = (list(cells) + [None] * width)[:width]
-        text = "; ".join(f"{problem.column}: {problem.message()}" for problem in problems[number])
+        text = "; ".join(f"{problem.column}: {problem.message()}" for problem in notes[number])
         sheet.append([neutralise(cell) for cell in padded] + [text])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -1445,11 +1455,11 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
     batch.applied_at = utcnow()
     batch.result = {key: value for key, value in result.counts.items()}
     # Keep only what the rejected-rows download needs: the accepted rows' personal data goes.
-    rejected = {row.row for row in result.analysis.rows if row.status == "error"}
+    rejected = {row.row for row in result.analysis.rows if row.status in ("error", "held")}
     table = Table.from_json(batch.table)
     table.rows = [(number, cells) for number, cells in table.rows if number in rejected]
     batch.table = table.to_json()
     batch.preview = {**result.analysis.to_json(), "rows": [_row_json(r) for r in result.analysis.rows
-                                                           if r.status == "error"]}
+                                                           if r.row in rejected]}
     db.session.commit()
     return result
