@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -173,3 +173,32 @@ def test_caseload_desa_filter_lists_villages_by_kecamatan_and_filters(caseload, 
     assert '<option selected value="32.01.16.2013">' in filtered
     empty = client.get("/households/?desa=32.01.16.2003").get_data(as_text=True)
     assert not any(household.full_name in empty for household in caseload["own"])
+
+
+def _upload_update_sheet(client, household, choice: str | None) -> str:
+    workbook = Workbook()
+    workbook.active.append(["NIK", "Nama Lengkap", "Tanggal Lahir", "Desa/Kelurahan", "Preferensi Kerja", "Kendala"])
+    workbook.active.append([household.nik, household.full_name, household.birth_date.strftime("%d/%m/%Y"),
+                            "Sukamaju", "jualan", "merawat orang tua, jauh dr pasar"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = {"file": (io.BytesIO(buffer.getvalue()), "kpm.xlsx")}
+    if choice:
+        data["update_existing"] = choice
+    response = client.post("/households/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    return client.get(response.headers["Location"] + "?show=all").get_data(as_text=True)
+
+
+def test_update_preview_shows_old_and_new_values_and_skips_unless_asked(caseload, client):
+    """An existing profile would be overwritten without the facilitator seeing what changes, or choosing to."""
+    household = caseload["own"][0]
+    household.work_preference = "wage"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    skipped = _upload_update_sheet(client, household, None)
+    assert "dilewati sesuai pilihan Anda" in skipped
+    assert "→" not in skipped.split("Baris")[-1]
+    preview = _upload_update_sheet(client, household, "update")
+    assert "“Kerja upahan” → “Usaha sendiri”" in preview
+    assert "Tidak dikenali, disimpan sebagai teks di profilnya: jauh dr pasar" in preview
