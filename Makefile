@@ -11,6 +11,11 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # The access log names the path but never the query string: a search by NIK or name must not
 # end up in a log file.
 ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# Sync workers, so that --timeout ends any request running longer than 60 s (with --threads
+# it would only notice a frozen worker); a 50,000-row import takes up to 40 s on a busy
+# machine. --max-requests restarts each worker now and then, so memory taken by one large
+# request goes back to the system.
+GUNICORN_LIMITS := --timeout 60 --graceful-timeout 10 --max-requests 1000 --max-requests-jitter 100
 
 .PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan
 
@@ -55,7 +60,7 @@ run: setup
 	@echo "  pendamping1@demo.test … pendamping3@demo.test (facilitators),"
 	@echo "  usaha1@demo.test … usaha40@demo.test (businesses), desa1@demo.test … desa10@demo.test (village offices)"
 	@echo
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile - \
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 $(GUNICORN_LIMITS) --access-logfile - \
 		--access-logformat $(ACCESS_LOG_FORMAT) wsgi:app
 
 test: $(VENV)/.requirements-dev translations
@@ -81,7 +86,7 @@ lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff check .
 
 extract-messages: $(VENV)/.requirements
-	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -31,7 +31,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's error (and so the log) names no values, which
+    # would be personal data (a NIK, a name, a phone number).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
@@ -54,6 +56,10 @@ class Config:
     LANGUAGES = ("id", "en")
     PASSWORD_RESET_HOURS = 48
     PER_PAGE = 25
+    # NIKs held by another facilitator's household that one facilitator may submit in 24 hours
+    # (each becomes a case for the coordinator); past it, no new NIK is checked for her until
+    # the window moves on (see matchmaker.households.collisions).
+    NIK_COLLISION_DAILY_LIMIT = int(os.environ.get("NIK_COLLISION_DAILY_LIMIT", "20"))
     # The kabupaten this installation serves: forms offer its kecamatan and desa.
     HOME_DISTRICT = os.environ.get("HOME_DISTRICT", "32.01")
     # Graduation readiness: the kabupaten minimum wage (UMK) and the BPS poverty line per person,

@@ -72,6 +72,11 @@ LABELS: dict[str, dict[str, object]] = {
         "csr": _l("CSR (company social responsibility)"),
         "other": _l("Other funding"),
     },
+    "nik_collision_status": {
+        "open": _l("To decide"),
+        "transferred": _l("Moved to the facilitator who asked"),
+        "rejected": _l("Kept (a correction)"),
+    },
     "household_status": {
         "active": _l("Active"),
         "in_progress": _l("In progress"),
@@ -97,6 +102,7 @@ LABELS: dict[str, dict[str, object]] = {
         "family_objection": _l("Her family objects"),
         "childcare": _l("No one to look after the children"),
         "other": _l("Another reason"),
+        "partner_suspended": _l("The partner was suspended or not approved"),
     },
     # Why a match was dropped after the introduction or once under way.
     "drop_reason": {
@@ -109,6 +115,7 @@ LABELS: dict[str, dict[str, object]] = {
         "partner_ended": _l("The partner ended it"),
         "found_other_work": _l("She found other work"),
         "other": _l("Another reason"),
+        "partner_suspended": _l("The partner was suspended or not approved"),
     },
     "locality_tier": {
         "desa": _l("Same village"),

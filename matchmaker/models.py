@@ -7,6 +7,8 @@ user reads come from :mod:`matchmaker.labels`, so that they can be translated.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import secrets
 from enum import StrEnum, nonmember
 from typing import Any
 
@@ -25,8 +27,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -36,6 +40,11 @@ def one_of(column: str, codes: tuple[str, ...]) -> CheckConstraint:
     """A CHECK constraint keeping ``column`` to the codes of its vocabulary (named ``ck_<table>_<column>_code``)."""
     listed = ", ".join(f"'{code}'" for code in codes)
     return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_code")
+
+
+def new_session_token() -> str:
+    """A fresh random session generation for :attr:`User.session_token`."""
+    return secrets.token_urlsafe(24)
 
 
 def utcnow() -> dt.datetime:
@@ -240,6 +249,9 @@ class User(UserMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The session generation: part of every session and remember cookie (see get_id). Replacing
+    # it ends every session of the account at once; see end_sessions and the listeners below.
+    session_token: Mapped[str] = mapped_column(String(40), default=new_session_token)
 
     areas: Mapped[list[Region]] = relationship(secondary=user_area, order_by=Region.code)
     organization: Mapped[Organization | None] = relationship(
@@ -259,6 +271,29 @@ class User(UserMixin, db.Model):
         """Tell whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this account (the caller commits)."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        """The login id Flask-Login keeps in the session and the remember cookie.
+
+        ``<user id>:<session generation>:<login nonce>``: the generation is checked on every
+        request (see :func:`matchmaker.auth.login.load_user`), so that replacing it ends every
+        session; the nonce, new at each login, makes two logins' remember cookies differ.
+        """
+        nonce = getattr(self, "_login_nonce", None)
+        if nonce is None:
+            nonce = self._login_nonce = secrets.token_urlsafe(8)
+        return f"{self.id}:{self.session_token}:{nonce}"
+
+    def holds_session(self, session_token: str, nonce: str) -> bool:
+        """Whether a login id's generation is this account's current one; keeps its nonce."""
+        if not self.session_token or not hmac.compare_digest(self.session_token.encode(), session_token.encode()):
+            return False
+        self._login_nonce = nonce
+        return True
+
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         """Only active accounts may hold a session (Flask-Login reads this)."""
@@ -271,6 +306,25 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def _end_sessions_on_change(target: User, value: Any, oldvalue: Any, initiator: Any) -> None:
+    """A new password, role or status ends the account's sessions, whatever code made the change."""
+    if oldvalue in (NO_VALUE, NEVER_SET) or oldvalue == value:
+        return
+    target.end_sessions()
+
+
+def _end_sessions_on_area_change(target: User, value: Any, initiator: Any) -> None:
+    """A changed area (what a facilitator or coordinator may see) ends the account's sessions."""
+    target.end_sessions()
+
+
+for _attribute in (User.password_hash, User.role, User.status):
+    # active_history loads the old value of an expired object, so that a real change is told apart.
+    event.listen(_attribute, "set", _end_sessions_on_change, active_history=True)
+event.listen(User.areas, "append", _end_sessions_on_area_change)
+event.listen(User.areas, "remove", _end_sessions_on_area_change)
 
 
 class PasswordReset(db.Model):
@@ -414,10 +468,11 @@ class HouseholdEvent(db.Model):
 class HouseholdImport(db.Model):
     """An uploaded household sheet between its preview and the facilitator's confirmation.
 
-    ``table`` keeps the sheet's cells (header and data rows with their sheet row numbers) so
-    that confirming re-checks them against the database as it is then; ``preview`` is the
-    analysis shown to the facilitator. Both hold personal data: the row is deleted when it
-    expires (a day after the upload).
+    ``table`` keeps the sheet's cells (header and data rows with their sheet row numbers, as
+    bounded by the reader: no padding, at most 60 columns and 20 million characters) so that
+    confirming re-checks them against the database as it is then; ``preview`` is what the
+    preview page shows (statuses, problems, changed non-personal values). Both hold personal
+    data: the row is deleted when it expires (a day after the upload).
     """
 
     __tablename__ = "household_import"
@@ -435,6 +490,51 @@ class HouseholdImport(db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
     facilitator: Mapped[User] = relationship()
+
+
+class NikCollisionStatus:
+    """Where a coordinator's NIK case stands: open, or decided one of two ways."""
+
+    OPEN = "open"
+    TRANSFERRED = "transferred"  # the household moved to the requesting facilitator
+    REJECTED = "rejected"  # a correction: the NIK stays with the household that holds it
+    ALL = (OPEN, TRANSFERRED, REJECTED)
+    DECISIONS = (TRANSFERRED, REJECTED)
+
+
+class NikCollision(db.Model):
+    """A facilitator submitted a NIK that another facilitator's household holds: a case for the coordinator.
+
+    The facilitator was only told that the NIK cannot be registered now; ``submitted`` keeps
+    what she typed (NIK, name, birth date, desa, phone, No. KK, address) so that the coordinator
+    can compare it with the household and decide. ``desa_code`` is the desa she submitted (in
+    her area), by which coordinators are scoped together with the household's own desa.
+    """
+
+    __tablename__ = "nik_collision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    # The facilitator who held the household when the case was opened (she is told of the decision).
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(10))  # "form", "edit" or "import"
+    desa_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    submitted: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=NikCollisionStatus.OPEN, index=True)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    holder: Mapped[User | None] = relationship(foreign_keys=[holder_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    household: Mapped[Household] = relationship()
+    desa: Mapped[Region] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NikCollision {self.id} {self.status}>"
 
 
 class Organization(db.Model):

@@ -6,13 +6,16 @@ choices for both so that they are read in one place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import Flask, Response, request
 from flask_limiter.util import get_remote_address
+from sqlalchemy import event
+from sqlalchemy.engine import ExceptionContext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import limiter, talisman
+from .extensions import db, limiter, talisman
 
 # Everything the pages use is served by the app itself; no inline script or style is allowed.
 CONTENT_SECURITY_POLICY = {
@@ -58,6 +61,44 @@ def init_security(app: Flask) -> None:
         x_xss_protection=False,  # obsolete, and harmful in old browsers; the CSP does the job
     )
     limiter.init_app(app)
+    app.after_request(forbid_storing)
+    with app.app_context():
+        # Every database error passes here before it is raised, logged or shown.
+        event.listen(db.engine, "handle_error", redact_database_error)
+
+
+# A value PostgreSQL quotes at the end of a message: ``invalid input syntax for type integer: "12x"``.
+_QUOTED_VALUE = re.compile(r': ".*"$')
+
+
+def redact_database_error(context: ExceptionContext) -> None:
+    """Keep values out of database errors, and so out of the log and any traceback.
+
+    ``hide_parameters`` (see :class:`~matchmaker.config.Config`) keeps SQLAlchemy from listing
+    a statement's parameters; PostgreSQL adds its own ``DETAIL`` lines (``Key (nik)=(3201…)
+    already exists``, ``Failing row contains (…)``) and may quote a bad value in the message.
+    Only the first line of the driver's message is kept, with any quoted value replaced.
+    """
+    for error in (context.original_exception, context.sqlalchemy_exception):
+        if error is None or len(error.args) != 1 or not isinstance(error.args[0], str):
+            continue
+        message = error.args[0]
+        # SQLAlchemy's message is "(driver.ErrorClass) <driver message>": the same first line.
+        first_line = _QUOTED_VALUE.sub(': "…"', message.split("\n", 1)[0])
+        if first_line != message:
+            error.args = (first_line,)
+
+
+def forbid_storing(response: Response) -> Response:
+    """Keep every page and download out of browser and proxy caches: ``Cache-Control: no-store``.
+
+    Pages carry personal data (a full NIK, a phone number, a reset code) or a form's CSRF
+    token, and a shared phone or a kiosk's browser cache must not keep them. The app's own
+    stylesheet and scripts (the ``static`` endpoint) keep their usual revalidated caching.
+    """
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _submitted_email() -> str:
@@ -94,7 +135,7 @@ def _current_account() -> str:
     """The logged-in user, for limits on what she does with her own account."""
     from flask_login import current_user
 
-    return f"user:{current_user.get_id()}"
+    return f"user:{current_user.id}"
 
 
 def limit_password_changes(view: Callable) -> Callable:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.models import Organization, OrgStatus, PasswordReset, Role, User, UserStatus
+from matchmaker.models import AuditEvent, Organization, OrgStatus, PasswordReset, Role, User, UserStatus
 from tests.conftest import PASSWORD, SUKAMAJU, log_in, make_organization, make_user
 
 REGISTRATION = {
@@ -140,12 +140,43 @@ def test_registration_rejects_bad_input_without_writing(app, client):
     assert db.session.scalar(select(Organization).where(Organization.name == REGISTRATION["organization_name"])) is None
 
 
-def test_registration_refuses_a_used_email_in_any_case(app, client):
-    """Two accounts could share one e-mail address written in another case."""
-    make_user(Role.FACILITATOR, email="dedi@konveksi.test")
+def test_registration_with_a_used_email_answers_like_a_new_one(app, client):
+    """The form would tell a stranger which addresses have an account, or make a second account."""
+    owner = make_user(Role.FACILITATOR, email="dedi@konveksi.test")
+    hash_before = owner.password_hash
     page = client.post("/auth/register", data=REGISTRATION).get_data(as_text=True)
-    assert "Sudah ada akun dengan alamat e-mail ini." in page
-    assert db.session.scalar(select(Organization).where(Organization.name == REGISTRATION["organization_name"])) is None
+    fresh = client.post("/auth/register", data=dict(REGISTRATION, email="baru@konveksi.test")).get_data(as_text=True)
+    assert "Sudah ada akun" not in page
+    assert "Pendaftaran diterima" in page
+    assert page == fresh.replace("baru@konveksi.test", "dedi@konveksi.test")
+    accounts = db.session.scalars(select(User).where(User.email == "dedi@konveksi.test")).all()
+    assert [user.id for user in accounts] == [owner.id]
+    assert (owner.role, owner.status, owner.password_hash) == (Role.FACILITATOR, UserStatus.ACTIVE, hash_before)
+    assert log_in(client, owner).status_code == 302
+    organizations = db.session.scalars(
+        select(Organization).where(Organization.name == REGISTRATION["organization_name"])
+    ).all()
+    assert len(organizations) == 1  # only the one registered with the new address
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "registration_email_taken"))
+    assert (event.actor_id, event.target_type, event.target_id) == (None, "user", owner.id)
+
+
+def test_unknown_and_known_addresses_cost_the_same_password_check(app, client, monkeypatch):
+    """Login time would tell an attacker which e-mail addresses have an account."""
+    import matchmaker.auth.services as account_services
+
+    calls = []
+    real_check = account_services.check_password_hash
+
+    def counting_check(stored: str, password: str) -> bool:
+        calls.append(stored.split("$")[0])
+        return real_check(stored, password)
+
+    monkeypatch.setattr(account_services, "check_password_hash", counting_check)
+    user = make_user()
+    client.post("/auth/login", data={"email": "nobody@example.test", "password": "salah-sekali"})
+    client.post("/auth/login", data={"email": user.email, "password": "salah-sekali"})
+    assert calls == [user.password_hash.split("$")[0]] * 2  # one scrypt check each, same parameters
 
 
 def test_coordinator_approval_lets_the_business_log_in(app, client):

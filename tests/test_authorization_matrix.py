@@ -1,7 +1,8 @@
 """Who may open what: every route of the app, for every kind of user, in one table.
 
-Eight actors — anonymous, facilitator A (Cibungbulang), facilitator B (Dramaga), business X,
-business Y, a village office, the coordinator of Kab. Bogor and the admin — try every route
+Nine actors — anonymous, facilitator A (Cibungbulang), facilitator B (Dramaga), business X,
+business Y, a village office, the coordinator of Kab. Bogor, the admin and business S (suspended
+after it had accepted one of A's households and while another introduction waited) — try every route
 of ``app.url_map`` on their own objects and on other owners' objects. Each row of
 :data:`ROWS` says the status each actor gets; every response is also searched for data its
 reader must not see (another facilitator's households, another partner's offers and
@@ -30,10 +31,12 @@ from flask_login import login_user
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
+from matchmaker.admin.services import suspend_organization
 from matchmaker.auth.services import issue_password_reset
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
 from matchmaker.households import importer
+from matchmaker.households.services import HouseholdData, HouseholdError, create_household
 from matchmaker.matches.ranking import get_index, rank_households_for_offer
 from matchmaker.models import (
     GraduationCheckin,
@@ -45,6 +48,7 @@ from matchmaker.models import (
     Match,
     MatchEvent,
     MatchStatus,
+    NikCollision,
     Notification,
     Offer,
     OfferKind,
@@ -80,7 +84,8 @@ from tests.matches.factories import SEWER
 # B's households travel district-wide, so that they are candidates for X's job in Cibungbulang.
 SEWER_B = {**SEWER, "travel_range": Reach.DISTRICT}
 
-ACTORS = ("anon", "fac_a", "fac_b", "biz_x", "biz_y", "village", "coord", "admin")
+ACTORS = ("anon", "fac_a", "fac_b", "biz_x", "biz_y", "village", "coord", "admin", "biz_s")
+FAC_A_PHONE = "+6281399990001"  # on the pages of partners that accepted one of A's households
 SUKADAMAI = "32.01.30.2001"  # a desa of Kec. Dramaga
 REFERENCE_TABLES = {"region", "skill"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,6 +136,9 @@ class World:
             return everything + [t["oX"], t["oX2"], t["oY"]]
         if actor == "admin":
             return every_nik + a.phones + b.phones + a.addresses + b.addresses
+        if actor == "biz_s":
+            # Suspended after accepting hA: no name, phone or NIK of any woman, not A's phone either.
+            return everything + [FAC_A_PHONE] + [t["oX"], t["oX2"], t["oY"], t["oV"]]
         return []  # the coordinator sees her whole district
 
 
@@ -241,7 +249,8 @@ def build_world() -> World:
     org_v = _organization(OrgKind.VILLAGE_OFFICE, "Pemerintah Desa Sukamaju", SUKAMAJU)
     org_v.serves_code = SUKAMAJU
     org_p = _organization(OrgKind.BUSINESS, "Warung Menunggu", SUKAMAJU, status=OrgStatus.PENDING)
-    org_s = _organization(OrgKind.BUSINESS, "Bengkel Ditangguhkan", SUKAMAJU, status=OrgStatus.SUSPENDED)
+    # Active until its suspension below, once it has an accepted and a pending introduction.
+    org_s = _organization(OrgKind.BUSINESS, "Bengkel Ditangguhkan", SUKAMAJU)
     biz_x = _user(Role.BUSINESS, "x@example.test", "Pak Xaverius", organization=org_x)
     member_x = _user(Role.BUSINESS, "x2@example.test", "Teh Xenia", organization=org_x)
     biz_y = _user(Role.BUSINESS, "y@example.test", "Bu Yasmin", organization=org_y)
@@ -270,6 +279,8 @@ def build_world() -> World:
     o_x2 = _offer(org_x, titles["oX2"], SUKAMAJU, kind=OfferKind.APPRENTICESHIP)
     o_y = _offer(org_y, titles["oY"], SUKADAMAI, skills_text="masak, katering")
     o_v = _offer(org_v, titles["oV"], SUKAMAJU, kind=OfferKind.TRAINING, reach=Reach.SUBDISTRICT, places=10)
+    o_s = _offer(org_s, "Montir Motor Bengkel S", SUKAMAJU, skills_text="jahit jok motor")
+    fac_a.phone = FAC_A_PHONE
     db.session.flush()
     h_a.likely_duplicate_of_id = p_a.id  # so that "not a duplicate" has something to clear
 
@@ -280,6 +291,8 @@ def build_world() -> World:
     m_av = _match(h_a, o_v, MatchStatus.PROPOSED, fac_a, consent=False)
     m_pv = _match(p_a, o_v, MatchStatus.PROPOSED, fac_a, consent=True)
     m_bv = _match(h_b, o_v, MatchStatus.INTRODUCED, fac_b)
+    m_as = _match(h_a, o_s, MatchStatus.ACCEPTED, fac_a)
+    m_ps = _match(p_a, o_s, MatchStatus.INTRODUCED, fac_a)
     r_a, r_b = _pending(p_a, fac_a), _pending(p_b, fac_b)
     _graduated(g_a, fac_a, coord)
     _graduated(g_b, fac_b, coord)
@@ -288,8 +301,19 @@ def build_world() -> World:
     n_b = Notification(user_id=fac_b.id, kind=Kind.CHECKIN_DUE, household_id=g_b.id, params={"months": 3})
     n_x = Notification(user_id=biz_x.id, kind=Kind.INTRODUCTION, match_id=m_ax.id, household_id=h_a.id, params={})
     n_y = Notification(user_id=biz_y.id, kind=Kind.INTRODUCTION, match_id=m_by.id, household_id=h_b.id, params={})
-    db.session.add_all([n_a, n_b, n_x, n_y])
+    n_s = Notification(user_id=suspended.id, kind=Kind.ACCEPTED, match_id=m_as.id, household_id=h_a.id, params={})
+    db.session.add_all([n_a, n_b, n_x, n_y, n_s])
     db.session.commit()
+    # The suspension withdraws the pending introduction (A is told) and leaves the accepted one.
+    suspend_organization(coord, org_s, "Penipuan terhadap KPM")
+    # A facilitator submitted a NIK that B's household holds: a case for the coordinator.
+    try:
+        create_household(fac_a, HouseholdData(nik=h_b.nik, full_name="Yuyun Wahyu", birth_date=h_b.birth_date,
+                                              desa_code=SUKAMAJU), [])
+    except HouseholdError:
+        pass
+    case = db.session.scalar(select(NikCollision))
+    assert case is not None, "the NIK case of the world was not opened"
 
     batches = {}
     for key, facilitator, side, name, nik, desa, kecamatan in (
@@ -307,13 +331,14 @@ def build_world() -> World:
         "oX": o_x.id, "oX2": o_x2.id, "oY": o_y.id, "oV": o_v.id,
         "mAX": m_ax.id, "mPX": m_px.id, "mBY": m_by.id, "mAY": m_ay.id, "mAV": m_av.id, "mPV": m_pv.id,
         "mBV": m_bv.id, "rA": r_a.id, "rB": r_b.id, "nA": n_a.id, "nB": n_b.id, "nX": n_x.id, "nY": n_y.id,
+        "mAS": m_as.id, "mPS": m_ps.id, "oS": o_s.id, "nS": n_s.id, "kA": case.id,
         "memberX": member_x.id, "facA": fac_a.id, "facB": fac_b.id, "admin": admin.id, **batches,
     }
     for key, household in (("cA", g_a), ("cB", g_b)):
         ids[key] = db.session.scalar(select(GraduationCheckin.id).where(GraduationCheckin.household_id == household.id)
                                      .order_by(GraduationCheckin.due_on))
     users: dict[str, User | None] = {"anon": None, "fac_a": fac_a, "fac_b": fac_b, "biz_x": biz_x, "biz_y": biz_y,
-                                     "village": village, "coord": coord, "admin": admin}
+                                     "village": village, "coord": coord, "admin": admin, "biz_s": suspended}
     return World(ids=ids, users=users, a=a, b=b, titles=titles, reset_code=reset_code)
 
 
@@ -510,7 +535,7 @@ class Row:
 def _row(endpoint: str, method: str, url: str, statuses: str, variant: str = "", *, data: Any = None,
          writers: str = "", anon_to_login: bool = True, independent: bool = False) -> Row:
     codes = [int(code) for code in statuses.split()]
-    assert len(codes) == len(ACTORS), f"{endpoint}: {len(codes)} statuses for {len(ACTORS)} actors"
+    assert len(codes) == len(ACTORS), f"{endpoint}: {len(codes)} statuses for the actors {' '.join(ACTORS)}"
     unknown = set(writers.split()) - set(ACTORS)
     assert not unknown, f"{endpoint}: unknown actors {unknown}"
     return Row(endpoint, method, url, dict(zip(ACTORS, codes, strict=True)), variant, data,
@@ -527,205 +552,237 @@ def POST(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: An
     return _row(endpoint, "POST", url, statuses, variant, **kwargs)
 
 
-LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin"
+LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin biz_s"
 FACILITATOR_SIDE = "fac_a coord"
 
-# Columns:                                        anon fac_a fac_b biz_x biz_y village coord admin
+# Columns:                                        anon fac_a fac_b biz_x biz_y village coord admin biz_s
 ROWS: list[Row] = [
     # main
-    GET("main.index", "/", "302 302 302 302 302 302 302 302"),
-    GET("main.home", "/home", "302 200 200 200 200 200 200 200"),
-    GET("main.healthz", "/healthz", "200 200 200 200 200 200 200 200"),
-    GET("main.export_table", "/home/unmatched.xlsx", "302 200 200 404 404 404 404 404", "unmatched"),
-    GET("main.export_table", "/home/checkins.xlsx", "302 200 200 404 404 404 404 404", "checkins"),
-    GET("main.export_table", "/home/pipeline.xlsx", "302 200 200 404 404 404 200 404", "pipeline"),
-    GET("main.export_table", "/home/facilitators.xlsx", "302 404 404 404 404 404 200 404", "facilitators"),
-    GET("main.export_table", "/home/kecamatan.xlsx", "302 404 404 404 404 404 200 404", "kecamatan"),
-    GET("main.export_table", "/home/partners.xlsx", "302 404 404 404 404 404 200 404", "partners"),
-    GET("main.export_table", "/home/programs.xlsx", "302 404 404 200 200 200 404 404", "programs"),
-    GET("main.export_table", "/home/nothing.xlsx", "302 404 404 404 404 404 404 404", "unknown table"),
-    GET("static", "/static/app.css", "200 200 200 200 200 200 200 200"),
+    GET("main.index", "/", "302 302 302 302 302 302 302 302 302"),
+    GET("main.home", "/home", "302 200 200 200 200 200 200 200 200"),
+    GET("main.healthz", "/healthz", "200 200 200 200 200 200 200 200 200"),
+    GET("main.export_table", "/home/unmatched.xlsx", "302 200 200 404 404 404 404 404 404", "unmatched"),
+    GET("main.export_table", "/home/checkins.xlsx", "302 200 200 404 404 404 404 404 404", "checkins"),
+    GET("main.export_table", "/home/pipeline.xlsx", "302 200 200 404 404 404 200 404 404", "pipeline"),
+    GET("main.export_table", "/home/facilitators.xlsx", "302 404 404 404 404 404 200 404 404", "facilitators"),
+    GET("main.export_table", "/home/kecamatan.xlsx", "302 404 404 404 404 404 200 404 404", "kecamatan"),
+    GET("main.export_table", "/home/partners.xlsx", "302 404 404 404 404 404 200 404 404", "partners"),
+    GET("main.export_table", "/home/programs.xlsx", "302 404 404 200 200 200 404 404 200", "programs"),
+    GET("main.export_table", "/home/nothing.xlsx", "302 404 404 404 404 404 404 404 404", "unknown table"),
+    GET("static", "/static/app.css", "200 200 200 200 200 200 200 200 200"),
     # auth
-    GET("auth.login", "/auth/login", "200 302 302 302 302 302 302 302"),
-    POST("auth.login", "/auth/login", "302 302 302 302 302 302 302 302", anon_to_login=False,
+    GET("auth.login", "/auth/login", "200 302 302 302 302 302 302 302 302"),
+    POST("auth.login", "/auth/login", "302 302 302 302 302 302 302 302 302", anon_to_login=False,
          data={"email": "fac.a@example.test", "password": PASSWORD}, writers="anon"),
-    POST("auth.logout", "/auth/logout", "302 302 302 302 302 302 302 302"),
-    GET("auth.register", "/auth/register", "200 302 302 302 302 302 302 302"),
-    POST("auth.register", "/auth/register", "200 302 302 302 302 302 302 302", data=REGISTRATION, writers="anon"),
-    GET("auth.register_regions", "/auth/register/regions?q=Sukamaju", "200 200 200 200 200 200 200 200"),
-    GET("auth.change_password", "/auth/password", "302 200 200 200 200 200 200 200"),
-    POST("auth.change_password", "/auth/password", "302 302 302 302 302 302 302 302",
+    # Logging out ends the account's sessions: it writes a new session generation.
+    POST("auth.logout", "/auth/logout", "302 302 302 302 302 302 302 302 302", writers=LOGGED_IN, independent=True),
+    POST("auth.logout_everywhere", "/auth/logout-everywhere", "302 302 302 302 302 302 302 302 302",
+         writers=LOGGED_IN, independent=True),
+    GET("auth.register", "/auth/register", "200 302 302 302 302 302 302 302 302"),
+    POST("auth.register", "/auth/register", "200 302 302 302 302 302 302 302 302", data=REGISTRATION, writers="anon"),
+    GET("auth.register_regions", "/auth/register/regions?q=Sukamaju", "200 200 200 200 200 200 200 200 200"),
+    GET("auth.change_password", "/auth/password", "302 200 200 200 200 200 200 200 200"),
+    POST("auth.change_password", "/auth/password", "302 302 302 302 302 302 302 302 302",
          data={"current_password": PASSWORD, **NEW_PASSWORD}, writers=LOGGED_IN, independent=True),
-    GET("auth.reset_password", "/auth/reset", "200 200 200 200 200 200 200 200"),
-    POST("auth.reset_password", "/auth/reset", "302 302 302 302 302 302 302 302", anon_to_login=False,
+    GET("auth.reset_password", "/auth/reset", "200 200 200 200 200 200 200 200 200"),
+    POST("auth.reset_password", "/auth/reset", "302 302 302 302 302 302 302 302 302", anon_to_login=False,
          data=lambda w: {"code": w.reset_code, **NEW_PASSWORD}, writers="anon " + LOGGED_IN),
-    POST("auth.set_language", "/auth/language", "302 302 302 302 302 302 302 302", anon_to_login=False,
+    POST("auth.set_language", "/auth/language", "302 302 302 302 302 302 302 302 302", anon_to_login=False,
          data={"language": "id"}),
     # api
-    GET("api.regions_search", "/api/regions/search?q=Sukamaju", "401 200 200 200 200 200 200 200"),
-    GET("api.skills_search", "/api/skills/search?q=jahit", "401 200 200 200 200 200 200 200"),
+    GET("api.regions_search", "/api/regions/search?q=Sukamaju", "401 200 200 200 200 200 200 200 200"),
+    GET("api.skills_search", "/api/skills/search?q=jahit", "401 200 200 200 200 200 200 200 200"),
     # admin
-    GET("admin.organizations", "/admin/organizations", "302 403 403 403 403 403 200 200"),
-    GET("admin.organizations", "/admin/organizations?status=active", "302 403 403 403 403 403 200 200", "active"),
-    GET("admin.organization_detail", "/admin/organizations/{orgX}", "302 403 403 403 403 403 200 200"),
-    GET("admin.organization_detail", "/admin/organizations/999999", "302 403 403 403 403 403 404 404", "missing"),
-    GET("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 200 200"),
-    POST("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 302 302",
+    GET("admin.organizations", "/admin/organizations", "302 403 403 403 403 403 200 200 403"),
+    GET("admin.organizations", "/admin/organizations?status=active", "302 403 403 403 403 403 200 200 403", "active"),
+    GET("admin.organization_detail", "/admin/organizations/{orgX}", "302 403 403 403 403 403 200 200 403"),
+    GET("admin.organization_detail", "/admin/organizations/999999", "302 403 403 403 403 403 404 404 403", "missing"),
+    GET("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 200 200 403"),
+    POST("admin.reject_organization", "/admin/organizations/{orgP}/reject", "302 403 403 403 403 403 302 302 403",
          data={"reason": "Alamat usaha tidak ditemukan"}, writers="coord admin"),
-    POST("admin.approve_organization", "/admin/organizations/{orgP}/approve", "302 403 403 403 403 403 302 302",
+    POST("admin.approve_organization", "/admin/organizations/{orgP}/approve", "302 403 403 403 403 403 302 302 403",
          writers="coord admin"),
-    GET("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 200 200"),
-    POST("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 302 302",
+    GET("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 200 200 403"),
+    POST("admin.suspend_organization", "/admin/organizations/{orgX}/suspend", "302 403 403 403 403 403 302 302 403",
          data={"reason": "Laporan penipuan"}, writers="coord admin"),
-    POST("admin.reinstate_organization", "/admin/organizations/{orgS}/reinstate", "302 403 403 403 403 403 302 302",
+    POST("admin.reinstate_organization", "/admin/organizations/{orgS}/reinstate", "302 403 403 403 403 403 302 302 403",
          writers="coord admin"),
-    GET("admin.users", "/admin/users", "302 403 403 403 403 403 200 200"),
-    GET("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 200 200"),
-    POST("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 302 200", "facilitator of Cibungbulang",
+    GET("admin.users", "/admin/users", "302 403 403 403 403 403 200 200 403"),
+    GET("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 200 200 403"),
+    POST("admin.new_user", "/admin/users/new", "302 403 403 403 403 403 302 200 403", "facilitator of Cibungbulang",
          data={"role": Role.FACILITATOR, "name": "Rina Marlina", "email": "rina@example.test", "phone": "",
                "areas": [CIBUNGBULANG], "password": "mulai-12345"}, writers="coord"),
-    POST("admin.issue_reset", "/admin/users/{facB}/reset", "302 403 403 403 403 403 200 200", "a facilitator",
+    POST("admin.issue_reset", "/admin/users/{facB}/reset", "302 403 403 403 403 403 200 200 403", "a facilitator",
          writers="coord admin"),
-    POST("admin.issue_reset", "/admin/users/{admin}/reset", "302 403 403 403 403 403 404 404", "the admin"),
-    POST("admin.set_user_status", "/admin/users/{facB}/status", "302 403 403 403 403 403 302 302", "a facilitator",
+    POST("admin.issue_reset", "/admin/users/{admin}/reset", "302 403 403 403 403 403 404 404 403", "the admin"),
+    POST("admin.set_user_status", "/admin/users/{facB}/status", "302 403 403 403 403 403 302 302 403", "a facilitator",
          data={"enable": "0"}, writers="coord admin"),
-    POST("admin.set_user_status", "/admin/users/{admin}/status", "302 403 403 403 403 403 404 404", "the admin",
+    POST("admin.set_user_status", "/admin/users/{admin}/status", "302 403 403 403 403 403 404 404 403", "the admin",
          data={"enable": "0"}),
+    POST("admin.end_sessions", "/admin/users/{facB}/sessions", "302 403 403 403 403 403 302 302 403", "a facilitator",
+         writers="coord admin"),
+    POST("admin.end_sessions", "/admin/users/{admin}/sessions", "302 403 403 403 403 403 404 404 403", "the admin"),
     # graduation
-    GET("graduation.readiness", "/graduation/households/{hA}/readiness", "302 200 404 403 403 403 200 403", "hA"),
-    GET("graduation.readiness", "/graduation/households/{hB}/readiness", "302 404 200 403 403 403 200 403", "hB"),
-    POST("graduation.readiness", "/graduation/households/{hA}/readiness", "302 302 404 403 403 403 200 403", "hA",
+    GET("graduation.readiness", "/graduation/households/{hA}/readiness", "302 200 404 403 403 403 200 403 403", "hA"),
+    GET("graduation.readiness", "/graduation/households/{hB}/readiness", "302 404 200 403 403 403 200 403 403", "hB"),
+    POST("graduation.readiness", "/graduation/households/{hA}/readiness", "302 302 404 403 403 403 200 403 403", "hA",
          data=lambda w: {"household_size": "4", "children_in_school": "all_attend", "monthly_income": "2500000",
                         "income_since": "2026-01-05"}, writers="fac_a"),
-    GET("graduation.graduate", "/graduation/households/{hA}/graduate", "302 200 404 403 403 403 403 403", "hA"),
-    GET("graduation.graduate", "/graduation/households/{hB}/graduate", "302 404 200 403 403 403 403 403", "hB"),
-    POST("graduation.graduate", "/graduation/households/{hA}/graduate", "302 302 404 403 403 403 403 403", "hA",
+    GET("graduation.graduate", "/graduation/households/{hA}/graduate", "302 200 404 403 403 403 403 403 403", "hA"),
+    GET("graduation.graduate", "/graduation/households/{hB}/graduate", "302 404 200 403 403 403 403 403 403", "hB"),
+    POST("graduation.graduate", "/graduation/households/{hA}/graduate", "302 302 404 403 403 403 403 403 403", "hA",
          data=lambda w: {"graduation_type": GraduationType.SELF_RELIANT, "graduated_on": _today(),
                          "evidence": "Penghasilan tetap dari konveksi.", "confirm_not_ready": "y"}, writers="fac_a"),
-    GET("graduation.queue", "/graduation/queue", "302 403 403 403 403 403 200 403"),
-    GET("graduation.record", "/graduation/records/{rA}", "302 200 404 403 403 403 200 403", "rA"),
-    GET("graduation.record", "/graduation/records/{rB}", "302 404 200 403 403 403 200 403", "rB"),
-    POST("graduation.approve", "/graduation/records/{rA}/approve", "302 403 403 403 403 403 302 403",
+    GET("graduation.queue", "/graduation/queue", "302 403 403 403 403 403 200 403 403"),
+    GET("graduation.record", "/graduation/records/{rA}", "302 200 404 403 403 403 200 403 403", "rA"),
+    GET("graduation.record", "/graduation/records/{rB}", "302 404 200 403 403 403 200 403 403", "rB"),
+    POST("graduation.approve", "/graduation/records/{rA}/approve", "302 403 403 403 403 403 302 403 403",
          writers="coord"),
-    POST("graduation.reject", "/graduation/records/{rA}/reject", "302 403 403 403 403 403 302 403",
+    POST("graduation.reject", "/graduation/records/{rA}/reject", "302 403 403 403 403 403 302 403 403",
          data={"reason": "Lampirkan slip gaji terbaru."}, writers="coord"),
-    GET("graduation.checkins", "/graduation/checkins", "302 200 200 403 403 403 403 403"),
-    GET("graduation.checkin", "/graduation/checkins/{cA}", "302 200 404 403 403 403 403 403", "cA"),
-    GET("graduation.checkin", "/graduation/checkins/{cB}", "302 404 200 403 403 403 403 403", "cB"),
-    POST("graduation.checkin", "/graduation/checkins/{cA}", "302 302 404 403 403 403 403 403", "cA",
+    GET("graduation.checkins", "/graduation/checkins", "302 200 200 403 403 403 403 403 403"),
+    GET("graduation.checkin", "/graduation/checkins/{cA}", "302 200 404 403 403 403 403 403 403", "cA"),
+    GET("graduation.checkin", "/graduation/checkins/{cB}", "302 404 200 403 403 403 403 403 403", "cB"),
+    POST("graduation.checkin", "/graduation/checkins/{cA}", "302 302 404 403 403 403 403 403 403", "cA",
          data=lambda w: {"done_on": _today(), "monthly_income": "3000000", "note": "Usaha jalan."},
          writers="fac_a"),
     # households
-    GET("households.index", "/households/", "302 200 200 403 403 403 200 403"),
-    GET("households.index", "/households/?q=Yuyun", "302 200 200 403 403 403 200 403", "search B's name"),
-    GET("households.export", "/households/export.xlsx", "302 200 200 403 403 403 200 403"),
-    GET("households.new", "/households/new", "302 200 200 403 403 403 403 403"),
-    POST("households.new", "/households/new", "302 302 200 403 403 403 403 403", data=NEW_HOUSEHOLD,
+    GET("households.index", "/households/", "302 200 200 403 403 403 200 403 403"),
+    GET("households.index", "/households/?q=Yuyun", "302 200 200 403 403 403 200 403 403", "search B's name"),
+    GET("households.export", "/households/export.xlsx", "302 200 200 403 403 403 200 403 403"),
+    GET("households.new", "/households/new", "302 200 200 403 403 403 403 403 403"),
+    POST("households.new", "/households/new", "302 302 200 403 403 403 403 403 403", data=NEW_HOUSEHOLD,
          writers="fac_a"),
-    GET("households.detail", "/households/{hA}", "302 200 404 403 403 403 200 403", "hA"),
-    GET("households.detail", "/households/{hB}", "302 404 200 403 403 403 200 403", "hB"),
-    GET("households.edit", "/households/{hA}/edit", "302 200 404 403 403 403 403 403", "hA"),
-    GET("households.edit", "/households/{hB}/edit", "302 404 200 403 403 403 403 403", "hB"),
-    POST("households.edit", "/households/{hA}/edit", "302 302 404 403 403 403 403 403", "hA",
+    GET("households.detail", "/households/{hA}", "302 200 404 403 403 403 200 403 403", "hA"),
+    GET("households.detail", "/households/{hB}", "302 404 200 403 403 403 200 403 403", "hB"),
+    GET("households.edit", "/households/{hA}/edit", "302 200 404 403 403 403 403 403 403", "hA"),
+    GET("households.edit", "/households/{hB}/edit", "302 404 200 403 403 403 403 403 403", "hB"),
+    POST("households.edit", "/households/{hA}/edit", "302 302 404 403 403 403 403 403 403", "hA",
          data=lambda w: household_form(w, "hA"), writers="fac_a"),
-    POST("households.edit", "/households/{hB}/edit", "302 404 302 403 403 403 403 403", "hB",
+    POST("households.edit", "/households/{hB}/edit", "302 404 302 403 403 403 403 403 403", "hB",
          data=lambda w: household_form(w, "hB"), writers="fac_b"),
-    POST("households.not_duplicate", "/households/{hA}/not-duplicate", "302 302 404 403 403 403 403 403",
+    POST("households.not_duplicate", "/households/{hA}/not-duplicate", "302 302 404 403 403 403 403 403 403",
          writers="fac_a"),
-    GET("households.import_template", "/households/import/template.xlsx", "302 200 200 403 403 403 403 403"),
-    GET("households.import_upload", "/households/import", "302 200 200 403 403 403 403 403"),
-    POST("households.import_upload", "/households/import", "302 302 302 403 403 403 403 403", data=_upload,
+    GET("households.import_template", "/households/import/template.xlsx", "302 200 200 403 403 403 403 403 403"),
+    GET("households.import_upload", "/households/import", "302 200 200 403 403 403 403 403 403"),
+    POST("households.import_upload", "/households/import", "302 302 302 403 403 403 403 403 403", data=_upload,
          writers="fac_a fac_b", independent=True),
-    GET("households.import_preview", "/households/import/{batch_a}", "302 200 404 403 403 403 403 403", "A's"),
-    GET("households.import_preview", "/households/import/{batch_b}", "302 404 200 403 403 403 403 403", "B's"),
-    GET("households.import_rejected", "/households/import/{batch_a}/rejected.xlsx", "302 200 404 403 403 403 403 403",
-        "A's"),
-    GET("households.import_rejected", "/households/import/{batch_b}/rejected.xlsx", "302 404 200 403 403 403 403 403",
-        "B's"),
-    POST("households.import_confirm", "/households/import/{batch_a}/confirm", "302 302 404 403 403 403 403 403",
+    GET("households.import_preview", "/households/import/{batch_a}", "302 200 404 403 403 403 403 403 403", "A's"),
+    GET("households.import_preview", "/households/import/{batch_b}", "302 404 200 403 403 403 403 403 403", "B's"),
+    GET("households.import_rejected", "/households/import/{batch_a}/rejected.xlsx",
+        "302 200 404 403 403 403 403 403 403", "A's"),
+    GET("households.import_rejected", "/households/import/{batch_b}/rejected.xlsx",
+        "302 404 200 403 403 403 403 403 403", "B's"),
+    GET("households.collisions_index", "/households/collisions", "302 403 403 403 403 403 200 200 403"),
+    GET("households.collision", "/households/collisions/{kA}", "302 403 403 403 403 403 200 200 403"),
+    GET("households.collision", "/households/collisions/999999", "302 403 403 403 403 403 404 404 403", "missing"),
+    POST("households.collision", "/households/collisions/{kA}", "302 403 403 403 403 403 302 302 403", "move",
+         data={"decision": "transferred", "note": ""}, writers="coord admin"),
+    POST("households.collision", "/households/collisions/{kA}", "302 403 403 403 403 403 400 400 403",
+         "keep without a note", data={"decision": "rejected", "note": ""}),
+    POST("households.import_confirm", "/households/import/{batch_a}/confirm", "302 302 404 403 403 403 403 403 403",
          "A's", writers="fac_a"),
     # matches
-    GET("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200"),
-    GET("matches.batch", f"/matches/batch?kecamatan={CIBUNGBULANG}", "302 403 403 403 403 403 200 200", "preview"),
-    POST("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200", "stale preview",
+    GET("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200 403"),
+    GET("matches.batch", f"/matches/batch?kecamatan={CIBUNGBULANG}", "302 403 403 403 403 403 200 200 403", "preview"),
+    POST("matches.batch", "/matches/batch", "302 403 403 403 403 403 200 200 403", "stale preview",
          data={"kecamatan": CIBUNGBULANG, "fingerprint": "0" * 16}),
-    GET("matches.find", "/matches/households/{hA}/find", "302 200 404 403 403 403 200 403", "hA"),
-    GET("matches.find", "/matches/households/{hB}/find", "302 404 200 403 403 403 200 403", "hB"),
-    POST("matches.propose", "/matches/households/{hA}/propose", "302 302 404 403 403 403 302 403", "hA",
+    GET("matches.find", "/matches/households/{hA}/find", "302 200 404 403 403 403 200 403 403", "hA"),
+    GET("matches.find", "/matches/households/{hB}/find", "302 404 200 403 403 403 200 403 403", "hB"),
+    POST("matches.propose", "/matches/households/{hA}/propose", "302 302 404 403 403 403 302 403 403", "hA",
          data={"target": "{oX2}"}, writers=FACILITATOR_SIDE),
-    POST("matches.propose", "/matches/households/{hB}/propose", "302 404 302 403 403 403 302 403", "hB",
+    POST("matches.propose", "/matches/households/{hB}/propose", "302 404 302 403 403 403 302 403 403", "hB",
          data={"target": "{oX2}"}, writers="fac_b coord"),
-    GET("matches.detail", "/matches/{mAX}", "302 200 404 200 404 404 200 403", "accepted by X"),
-    GET("matches.detail", "/matches/{mPX}", "302 200 404 200 404 404 200 403", "started with X"),
-    GET("matches.detail", "/matches/{mBY}", "302 404 200 404 200 404 200 403", "introduced to Y"),
-    GET("matches.detail", "/matches/{mAY}", "302 200 404 404 200 404 200 403", "requested by Y"),
-    GET("matches.detail", "/matches/{mAV}", "302 200 404 404 404 404 200 403", "proposed, not introduced"),
-    GET("matches.detail", "/matches/{mBV}", "302 404 200 404 404 200 200 403", "introduced to the village"),
-    POST("matches.step", "/matches/{mAV}/consent", "302 302 404 404 404 404 302 403", "consent",
+    GET("matches.detail", "/matches/{mAX}", "302 200 404 200 404 404 200 403 404", "accepted by X"),
+    GET("matches.detail", "/matches/{mPX}", "302 200 404 200 404 404 200 403 404", "started with X"),
+    GET("matches.detail", "/matches/{mBY}", "302 404 200 404 200 404 200 403 404", "introduced to Y"),
+    GET("matches.detail", "/matches/{mAY}", "302 200 404 404 200 404 200 403 404", "requested by Y"),
+    GET("matches.detail", "/matches/{mAV}", "302 200 404 404 404 404 200 403 404", "proposed, not introduced"),
+    GET("matches.detail", "/matches/{mBV}", "302 404 200 404 404 200 200 403 404", "introduced to the village"),
+    POST("matches.step", "/matches/{mAV}/consent", "302 302 404 404 404 404 302 403 404", "consent",
          writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mPV}/introduce", "302 302 404 404 404 404 302 403", "introduce",
+    POST("matches.step", "/matches/{mPV}/introduce", "302 302 404 404 404 404 302 403 404", "introduce",
          writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mAY}/approve", "302 302 404 404 403 404 302 403", "approve Y's request",
+    POST("matches.step", "/matches/{mAY}/approve", "302 302 404 404 403 404 302 403 404", "approve Y's request",
          data={"consent": "y"}, writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mAY}/refuse", "302 302 404 404 403 404 302 403", "refuse Y's request",
+    POST("matches.step", "/matches/{mAY}/refuse", "302 302 404 404 403 404 302 403 404", "refuse Y's request",
          data={"reason": "not_interested"}, writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mBY}/accept", "302 404 403 404 302 404 403 403", "accept",
+    POST("matches.step", "/matches/{mBY}/accept", "302 404 403 404 302 404 403 403 404", "accept",
          writers="biz_y"),
-    POST("matches.step", "/matches/{mBY}/decline", "302 404 403 404 302 404 403 403", "decline",
+    POST("matches.step", "/matches/{mBY}/decline", "302 404 403 404 302 404 403 403 404", "decline",
          data={"reason": "too_far"}, writers="biz_y"),
-    POST("matches.step", "/matches/{mAX}/start", "302 302 404 403 404 404 302 403", "start",
+    POST("matches.step", "/matches/{mAX}/start", "302 302 404 403 404 404 302 403 404", "start",
          data=lambda w: {"started_on": _today()}, writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mPX}/complete", "302 302 404 403 404 404 302 403", "complete",
+    POST("matches.step", "/matches/{mPX}/complete", "302 302 404 403 404 404 302 403 404", "complete",
          data=lambda w: {"income_after": "2500000", "ended_on": _today()}, writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mAX}/drop", "302 302 404 403 404 404 302 403", "drop",
+    POST("matches.step", "/matches/{mAX}/drop", "302 302 404 403 404 404 302 403 404", "drop",
          data={"reason": "health"}, writers=FACILITATOR_SIDE),
-    POST("matches.step", "/matches/{mAX}/fly", "302 404 404 404 404 404 404 403", "unknown action"),
-    GET("matches.inbox", "/matches/inbox", "302 403 403 200 200 200 403 403"),
-    GET("matches.candidates", "/matches/offers/{oX}/candidates", "302 403 403 200 404 404 403 403", "oX"),
-    GET("matches.candidates", "/matches/offers/{oY}/candidates", "302 403 403 404 200 404 403 403", "oY"),
-    POST("matches.request_introduction", "/matches/offers/{oX}/request", "302 403 403 302 404 404 403 403", "oX",
+    POST("matches.step", "/matches/{mAX}/fly", "302 404 404 404 404 404 404 403 404", "unknown action"),
+    # S accepted hA and had pA's introduction pending when it was suspended (which withdrew it).
+    GET("matches.detail", "/matches/{mAS}", "302 200 404 404 404 404 200 403 200", "accepted by S, suspended"),
+    GET("matches.detail", "/matches/{mPS}", "302 200 404 404 404 404 200 403 200", "withdrawn from S"),
+    POST("matches.step", "/matches/{mAS}/start", "302 409 404 404 404 404 409 403 403", "start with S",
+         data=lambda w: {"started_on": _today()}),
+    POST("matches.step", "/matches/{mAS}/drop", "302 302 404 404 404 404 302 403 403", "drop S",
+         data={"reason": "partner_ended"}, writers=FACILITATOR_SIDE),
+    POST("matches.step", "/matches/{mAS}/decline", "302 409 404 404 404 404 409 403 409", "S declines",
+         data={"reason": "too_far"}),
+    POST("matches.step", "/matches/{mPS}/accept", "302 409 404 404 404 404 409 403 409", "S accepts withdrawn"),
+    GET("matches.candidates", "/matches/offers/{oS}/candidates", "302 403 403 404 404 404 403 403 403", "oS"),
+    POST("matches.request_introduction", "/matches/offers/{oS}/request", "302 403 403 404 404 404 403 403 403",
+         "oS", data=lambda w: {"target": str(w.ids["pA"])}),
+    GET("notifications.open_one", "/notifications/{nS}", "302 404 404 404 404 404 404 404 302", "S's"),
+    GET("matches.inbox", "/matches/inbox", "302 403 403 200 200 200 403 403 200"),
+    GET("matches.candidates", "/matches/offers/{oX}/candidates", "302 403 403 200 404 404 403 403 404", "oX"),
+    GET("matches.candidates", "/matches/offers/{oY}/candidates", "302 403 403 404 200 404 403 403 404", "oY"),
+    POST("matches.request_introduction", "/matches/offers/{oX}/request", "302 403 403 302 404 404 403 403 404", "oX",
          data=_candidate_of_x, writers="biz_x"),
     # notifications
-    GET("notifications.index", "/notifications/", "302 200 200 200 200 200 200 200"),
-    GET("notifications.open_one", "/notifications/{nA}", "302 302 404 404 404 404 404 404", "A's"),
-    GET("notifications.open_one", "/notifications/{nX}", "302 404 404 302 404 404 404 404", "X's"),
-    POST("notifications.read_all", "/notifications/read-all", "302 302 302 302 302 302 302 302",
-         writers="fac_a fac_b biz_x biz_y", independent=True),
+    GET("notifications.index", "/notifications/", "302 200 200 200 200 200 200 200 200"),
+    GET("notifications.open_one", "/notifications/{nA}", "302 302 404 404 404 404 404 404 404", "A's"),
+    GET("notifications.open_one", "/notifications/{nX}", "302 404 404 302 404 404 404 404 404", "X's"),
+    POST("notifications.read_all", "/notifications/read-all", "302 302 302 302 302 302 302 302 302",
+         writers="fac_a fac_b biz_x biz_y biz_s", independent=True),
     # partners
-    GET("partners.profile", "/partners/profile", "302 403 403 200 200 200 403 403"),
-    GET("partners.edit_profile", "/partners/profile/edit", "302 403 403 200 200 200 403 403"),
-    POST("partners.edit_profile", "/partners/profile/edit", "302 403 403 302 302 200 403 403", "a business profile",
-         data=PROFILE_FORM, writers="biz_x biz_y", independent=True),
-    GET("partners.members", "/partners/members", "302 403 403 200 200 200 403 403"),
-    POST("partners.members", "/partners/members", "302 403 403 302 302 302 403 403",
+    GET("partners.profile", "/partners/profile", "302 403 403 200 200 200 403 403 200"),
+    GET("partners.edit_profile", "/partners/profile/edit", "302 403 403 200 200 200 403 403 200"),
+    POST("partners.edit_profile", "/partners/profile/edit", "302 403 403 302 302 200 403 403 302", "a business profile",
+         data=PROFILE_FORM, writers="biz_x biz_y biz_s", independent=True),
+    GET("partners.members", "/partners/members", "302 403 403 200 200 200 403 403 200"),
+    POST("partners.members", "/partners/members", "302 403 403 302 302 302 403 403 302",
          data=lambda w: {"name": "Teh Nia", "email": f"nia{next(_SERIAL)}@example.test", "access": "password",
                          "password": "mulai-12345"},
-         writers="biz_x biz_y village", independent=True),
-    POST("partners.member_code", "/partners/members/{memberX}/code", "302 403 403 200 404 404 403 403",
+         writers="biz_x biz_y village biz_s", independent=True),
+    POST("partners.member_code", "/partners/members/{memberX}/code", "302 403 403 200 404 404 403 403 404",
          "X's colleague", writers="biz_x"),
-    POST("partners.member_access", "/partners/members/{memberX}/access", "302 403 403 302 404 404 403 403",
+    POST("partners.member_access", "/partners/members/{memberX}/access", "302 403 403 302 404 404 403 403 404",
          "X's colleague", data={"active": "0"}, writers="biz_x"),
-    GET("partners.my_offers", "/partners/offers", "302 403 403 200 200 200 403 403"),
-    GET("partners.new_offer", "/partners/offers/new", "302 403 403 200 200 200 403 403"),
-    POST("partners.new_offer", "/partners/offers/new", "302 403 403 302 302 200 403 403", "a job",
+    GET("partners.my_offers", "/partners/offers", "302 403 403 200 200 200 403 403 200"),
+    GET("partners.new_offer", "/partners/offers/new", "302 403 403 200 200 200 403 403 403"),
+    POST("partners.new_offer", "/partners/offers/new", "302 403 403 302 302 200 403 403 403", "a job",
          data=OFFER_FORM, writers="biz_x biz_y", independent=True),
-    GET("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 200 404 404 403 403", "oX"),
-    GET("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 200 404 403 403", "oY"),
-    POST("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 302 404 404 403 403", "oX",
+    GET("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 200 404 404 403 403 404", "oX"),
+    GET("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 200 404 403 403 404", "oY"),
+    POST("partners.edit_offer", "/partners/offers/{oX}/edit", "302 403 403 302 404 404 403 403 404", "oX",
          data=OFFER_FORM, writers="biz_x"),
-    POST("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 302 404 403 403", "oY",
+    POST("partners.edit_offer", "/partners/offers/{oY}/edit", "302 403 403 404 302 404 403 403 404", "oY",
          data=OFFER_FORM, writers="biz_y"),
-    POST("partners.offer_status", "/partners/offers/{oX}/status", "302 403 403 302 404 404 403 403", "oX",
+    POST("partners.offer_status", "/partners/offers/{oX}/status", "302 403 403 302 404 404 403 403 404", "oX",
          data={"status": OfferStatus.CLOSED}, writers="biz_x"),
-    POST("partners.offer_status", "/partners/offers/{oY}/status", "302 403 403 404 302 404 403 403", "oY",
+    POST("partners.offer_status", "/partners/offers/{oY}/status", "302 403 403 404 302 404 403 403 404", "oY",
          data={"status": OfferStatus.CLOSED}, writers="biz_y"),
-    GET("partners.offer_detail", "/partners/offers/{oX}", "302 200 200 200 404 404 200 200", "oX"),
-    GET("partners.offer_detail", "/partners/offers/{oY}", "302 200 200 404 200 404 200 200", "oY"),
-    GET("partners.offer_detail", "/partners/offers/{oV}", "302 200 200 404 404 200 200 200", "oV"),
-    GET("partners.search", "/partners/search", "302 200 200 403 403 403 200 200"),
-    GET("partners.directory", "/partners/directory", "302 200 200 403 403 403 200 200"),
-    GET("partners.organization", "/partners/organizations/{orgX}", "302 200 200 403 403 403 200 200", "active"),
-    GET("partners.organization", "/partners/organizations/{orgP}", "302 404 404 403 403 403 404 404", "pending"),
+    GET("partners.offer_detail", "/partners/offers/{oX}", "302 200 200 200 404 404 200 200 404", "oX"),
+    GET("partners.offer_detail", "/partners/offers/{oY}", "302 200 200 404 200 404 200 200 404", "oY"),
+    GET("partners.offer_detail", "/partners/offers/{oV}", "302 200 200 404 404 200 200 200 404", "oV"),
+    GET("partners.offer_detail", "/partners/offers/{oS}", "302 404 404 404 404 404 200 200 200", "suspended S's"),
+    GET("partners.edit_offer", "/partners/offers/{oS}/edit", "302 403 403 404 404 404 403 403 403", "oS"),
+    # Closing its own offer stays possible while suspended (it matches nobody either way).
+    POST("partners.offer_status", "/partners/offers/{oS}/status", "302 403 403 404 404 404 403 403 302", "oS",
+         data={"status": OfferStatus.CLOSED}, writers="biz_s"),
+    GET("partners.search", "/partners/search", "302 200 200 403 403 403 200 200 403"),
+    GET("partners.directory", "/partners/directory", "302 200 200 403 403 403 200 200 403"),
+    GET("partners.organization", "/partners/organizations/{orgX}", "302 200 200 403 403 403 200 200 403", "active"),
+    GET("partners.organization", "/partners/organizations/{orgP}", "302 404 404 403 403 403 404 404 403", "pending"),
 ]
 
 
@@ -805,7 +862,8 @@ def test_the_leak_detector_sees_what_owners_see(env):
         ("coord", f"/households/{ids['hB']}"): [b.names[0], b.niks[0], b.phones[0], b.addresses[0]],
         ("fac_a", "/households/export.xlsx"): [a.names[2], a.niks[4], a.phones[2]],
         ("fac_a", f"/households/import/{ids['batch_a']}"): [a.names[3]],
-        ("biz_x", f"/matches/{ids['mAX']}"): [a.names[0], a.phones[0]],
+        ("biz_x", f"/matches/{ids['mAX']}"): [a.names[0], a.phones[0], FAC_A_PHONE],
+        ("coord", f"/households/collisions/{ids['kA']}"): [b.names[0], b.niks[0], b.phones[0]],
         ("biz_x", "/matches/inbox"): [a.names[1]],
     }
     missing = []

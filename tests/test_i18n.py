@@ -23,7 +23,7 @@ def test_every_message_has_an_indonesian_translation(tmp_path):
         [
             "pybabel", "--quiet", "extract",
             "-F", str(ROOT / "matchmaker" / "translations" / "babel.cfg"),
-            "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), str(ROOT),
+            "-k", "_l", "-k", "lazy_gettext", "-k", "_ln:1,2", "-k", "lazy_ngettext:1,2", "-o", str(pot), str(ROOT),
         ]
     )
     with pot.open("rb") as handle:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..audit import record_audit
 from ..auth.services import AccountError, IssuedReset, create_user, issue_password_reset
 from ..extensions import db
+from ..matches.workflow import withdraw_for_organization
 from ..models import Organization, OrgStatus, Region, RegionLevel, Role, User, UserStatus, utcnow
 from ..scoping import code_within, region_within
 
@@ -51,14 +52,17 @@ def reject_organization(reviewer: User, organization: Organization, reason: str)
         raise AccountError("not_pending")
     organization.status = OrgStatus.REJECTED
     organization.rejection_reason = reason.strip()
-    record_audit(reviewer, "organization_rejected", "organization", organization.id)
+    withdrawn = withdraw_for_organization(reviewer, organization)
+    record_audit(reviewer, "organization_rejected", "organization", organization.id, withdrawn=withdrawn)
     db.session.commit()
 
 
 def suspend_organization(reviewer: User, organization: Organization, reason: str) -> None:
     """Suspend an active organization: its offers stop being proposed and it publishes nothing.
 
-    Its members can still log in and read the reason; nothing they published is deleted.
+    Its members can still log in and read the reason; nothing they published is deleted. In the
+    same transaction its unanswered introductions and requests are withdrawn (the facilitators
+    are told); its members can take no step on any match and no longer see contact details.
     """
     if organization.status != OrgStatus.ACTIVE:
         raise AccountError("not_active")
@@ -66,7 +70,8 @@ def suspend_organization(reviewer: User, organization: Organization, reason: str
     organization.suspension_reason = reason.strip()
     organization.suspended_at = utcnow()
     organization.suspended_by_id = reviewer.id
-    record_audit(reviewer, "organization_suspended", "organization", organization.id)
+    withdrawn = withdraw_for_organization(reviewer, organization)
+    record_audit(reviewer, "organization_suspended", "organization", organization.id, withdrawn=withdrawn)
     db.session.commit()
 
 
@@ -150,7 +155,7 @@ def manageable_users(manager: User) -> list[User]:
 
 
 def can_manage(manager: User, user: User) -> bool:
-    """Whether ``manager`` may reset the password of or disable ``user``."""
+    """Whether ``manager`` may reset the password of, disable or log out ``user``."""
     if manager.id == user.id:
         return False
     if manager.role == Role.ADMIN:
@@ -177,4 +182,13 @@ def set_user_enabled(manager: User, user: User, enabled: bool) -> None:
         raise AccountError("not_allowed")
     user.status = UserStatus.ACTIVE if enabled else UserStatus.DISABLED
     record_audit(manager, "user_enabled" if enabled else "user_disabled", "user", user.id)
+    db.session.commit()
+
+
+def end_sessions_of(manager: User, user: User) -> None:
+    """Log ``user`` out on every device, if ``manager`` looks after her (a lost phone, a stolen password)."""
+    if not can_manage(manager, user):
+        raise AccountError("not_allowed")
+    user.end_sessions()
+    record_audit(manager, "sessions_ended", "user", user.id)
     db.session.commit()

@@ -205,3 +205,15 @@ def set_user_status(user_id: int):
     else:
         flash(_("The account of %(name)s is disabled.", name=user.name), "info")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/sessions", methods=["POST"])
+@roles_required(*MANAGERS)
+def end_sessions(user_id: int):
+    """Log an account out on every device."""
+    user = _managed_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.end_sessions_of(current_user, user)
+    flash(_("%(name)s is logged out on every device.", name=user.name), "info")
+    return redirect(url_for("admin.users"))

@@ -1,4 +1,4 @@
-"""Flask-Login wiring."""
+"""Flask-Login wiring: sessions that end when the account's session generation changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,22 @@ from ..extensions import db, login_manager
 from ..models import User
 
 
+def load_user(login_id: str) -> User | None:
+    """The account of a session or remember cookie, if that login is still valid.
+
+    ``login_id`` is what :meth:`User.get_id` gave at login. A login made before the account's
+    last logout, password change, reset, disable, role or area change carries an old
+    generation and is refused, and so is any login of an account that is not active.
+    """
+    parts = login_id.split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 18:
+        return None
+    user = db.session.get(User, int(parts[0]))
+    if user is None or not user.is_active or not user.holds_session(parts[1], parts[2]):
+        return None
+    return user
+
+
 def init_login(app: Flask) -> None:
     """Attach Flask-Login to ``app`` and tell it how to load users."""
     login_manager.init_app(app)
@@ -16,9 +32,4 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_user)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit import record_audit
 from ..extensions import db
@@ -37,6 +39,12 @@ class AccountError(ValueError):
         self.detail = detail
 
 
+@functools.cache
+def _dummy_password_hash() -> str:
+    """A hash made like real ones (see :meth:`User.set_password`) of a password nobody has."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
 def find_user_by_email(email: str) -> User | None:
     """Return the user with this e-mail address, whatever its case, or ``None``."""
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
@@ -50,7 +58,10 @@ def authenticate(email: str, password: str) -> User:
     coordinator's reason as ``detail``) or ``disabled``.
     """
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    # An unknown address costs the same scrypt check as a known one, so that the time the
+    # answer takes does not tell whether an account exists.
+    stored_hash = user.password_hash if user is not None else _dummy_password_hash()
+    if not check_password_hash(stored_hash, password) or user is None:
         raise AccountError("bad_credentials")
     if user.status == UserStatus.PENDING:
         organization = user.organization
@@ -104,13 +115,26 @@ def register_partner(
     email: str,
     phone: str | None,
     password: str,
-) -> User:
-    """Register a business or village office and its first user, both pending approval."""
+) -> User | None:
+    """Register a business or village office and its first user, both pending approval.
+
+    An address that already has an account gets the same answer as a new one, so that the
+    form does not tell who has an account: nothing is created, the existing account is left
+    as it is, and the attempt is recorded in the audit trail for the coordinator and admin.
+    Returns the new user, or ``None`` in that case.
+    """
     if kind not in OrgKind.ALL:
         raise AccountError("bad_role")
     desa = db.session.get(Region, desa_code)
     if desa is None or desa.level != RegionLevel.VILLAGE:
         raise AccountError("bad_region")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        # The same scrypt work as creating the account, so that the timing does not tell either.
+        generate_password_hash(password, method="scrypt")
+        record_audit(None, "registration_email_taken", "user", existing.id, desa=desa.code)
+        db.session.commit()
+        return None
     user = create_user(
         email=email,
         name=contact_name,
@@ -138,10 +162,29 @@ def register_partner(
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change ``user``'s password after checking the current one."""
+    """Change ``user``'s password after checking the current one.
+
+    Every session of the account ends (see :class:`User`); the view logs the current one in again.
+    """
     if not user.check_password(current_password):
         raise AccountError("bad_current_password")
     user.set_password(new_password)
+    db.session.commit()
+
+
+def log_out(user: User) -> None:
+    """End ``user``'s sessions: a copy of the session or remember cookie opens nothing any more.
+
+    The session generation is per account, so this ends her sessions on other devices too.
+    """
+    user.end_sessions()
+    db.session.commit()
+
+
+def log_out_everywhere(user: User) -> None:
+    """"Log out on every device", asked by the account holder herself."""
+    user.end_sessions()
+    record_audit(user, "sessions_ended", "user", user.id)
     db.session.commit()
 
 

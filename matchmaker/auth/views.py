@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.datastructures import MultiDict
@@ -28,8 +28,14 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Accept only a path on this site, so that a crafted link cannot send users elsewhere."""
-    if not target:
+    """Accept only a path on this site, so that a crafted link cannot send users elsewhere.
+
+    Control characters (a CR/LF would split the Location header) and backslashes (which
+    browsers read as ``/``, making ``/\\evil.example`` another host) are refused too.
+    """
+    if not target or len(target) > 2000:
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -69,14 +75,27 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (POST only, so that a link on another site cannot do it)."""
+    """Log out (POST only, so that a link on another site cannot do it).
+
+    The account's session generation changes, so a copy of the cookie stops working too.
+    """
+    services.log_out(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Log out on every device (a lost phone, a shared computer); recorded in the audit trail."""
+    services.log_out_everywhere(current_user)
+    logout_user()
+    flash(_("You have logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
 REGISTRATION_ERRORS = {
-    "email_taken": ("email", lambda: _("An account with this e-mail address already exists.")),
     "bad_region": ("desa_name", lambda: _("Choose a village from the list.")),
     "bad_role": ("kind", lambda: _("Choose a business or a village office.")),
 }
@@ -138,6 +157,9 @@ def change_password():
         except services.AccountError:
             form.current_password.errors.append(_("The current password is not right."))
         else:
+            # The change ended every session; this one goes on under the new generation.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered, fresh=True)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -871,8 +871,8 @@ _SETTLED = (MatchStatus.COMPLETED, MatchStatus.DECLINED, MatchStatus.DROPPED)
 def _within_reach(household: _HouseholdPlan, offer: _OfferPlan) -> bool:
     """Whether she could take the offer up, as the ranker's hard constraints define it.
 
-    Stricter than the ranker on one point: a home-based offer still keeps to its own
-    reach, since a desa program is for that desa's residents.
+    The offer's reach always holds; a home-based offer waives only her travel limit
+    (``matchmaker.matching.constraints``).
     """
     home = str(household.values["desa_code"])
     place = str(offer.values["desa_code"])

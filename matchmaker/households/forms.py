@@ -257,6 +257,23 @@ class ImportForm(AppForm):
             raise ValidationError(message("required"))
 
 
+class CollisionDecisionForm(AppForm):
+    """The coordinator's decision on a NIK case: move the household to the facilitator who asked, or keep it."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            ("transferred", _l("Move the household to the facilitator who submitted the NIK (she moved)")),
+            ("rejected", _l("Keep it where it is: a typing error or a wrong NIK (a correction)")),
+        ],
+        validators=[required()],
+    )
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), max_length(1000)],
+        description=_l("Required to keep it: what was wrong. Kept with the case."),
+    )
+
+
 class ConfirmForm(AppForm):
     """A bare form for POST buttons (CSRF only)."""
 

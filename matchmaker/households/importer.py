@@ -17,17 +17,16 @@ the language of whoever looks at it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.datetime import from_excel
 from rapidfuzz import fuzz, process
 from sqlalchemy import insert, select, update
@@ -46,9 +45,10 @@ from ..models import (
 from ..reference import vocabulary
 from ..reference.regions import normalize_code
 from ..scoping import code_within
-from . import services
+from . import collisions, services
 from .messages import message
 from .nik import check_kk, check_nik, nik_date
+from .sheet_reader import SheetLimits, SheetRefused, read_rows
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -157,6 +157,14 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 # Headers that look like one of ours but are something else: her mother's name, the place of birth.
 NOT_COLUMNS = frozenset({"namaibukandung", "ibukandung", "tempatlahir", "namasuami", "namaayah", "no", "nomor"})
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+# What the reader accepts: the template's columns plus room for a register's own, blank rows
+# up to as many as the data rows, and about 400 characters a row on average.
+SHEET_LIMITS = SheetLimits(
+    max_columns=len(COLUMNS) + 40,
+    max_row_elements=2 * MAX_ROWS + HEADER_SCAN_ROWS,
+    row_limit_label=f"{MAX_ROWS:,}".replace(",", "."),
+    max_total_chars=20_000_000,
+)
 TEMPLATE_HEADERS = tuple(column.header for column in COLUMNS)
 _ALIASES = {alias: column.key for column in COLUMNS for alias in column.aliases}
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -245,105 +253,58 @@ class Table:
         return {key: index for key, (_quality, index) in best.items()}
 
 
-def _cell(value: Any) -> Any:
-    """A cell as kept in a :class:`Table`: dates as ``yyyy-mm-dd`` text, whole floats as ints."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    return value
-
-
 def _blank(cells: Iterable[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
-def _iter_xlsx(content: bytes) -> Iterable[tuple[int, int, list[Any]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("unreadable") from exc
-    try:
-        # An instructions sheet may come first: every sheet is offered until one has a header row.
-        for index, sheet in enumerate(workbook.worksheets):
-            start = sheet.min_row or 1
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=start):
-                yield index, number, [_cell(value) for value in values]
-    finally:
-        workbook.close()
-
-
-def _iter_csv(content: bytes) -> Iterable[tuple[int, int, list[Any]]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileError("unreadable")
-    if "\x00" in text:
-        raise ImportFileError("unreadable")
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), start=1):
-        yield 0, number, [_cell(value) for value in record]
-
-
-def _delimiter(text: str) -> str:
-    """The separator of a CSV: of ``;``, ``,`` and tab, the one splitting the first lines most evenly and most.
-
-    (csv.Sniffer guesses wrong when free-text cells hold commas in a semicolon file.)
-    """
-    lines = [line for line in text[:20_000].splitlines() if line.strip()][:20]
-    best, best_score = ",", -1.0
-    for candidate in (";", ",", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines] or [0]
-        common = max(set(counts), key=counts.count)
-        score = common * counts.count(common)
-        if common > 1 and score > best_score:
-            best, best_score = candidate, score
-    return best
 
 
 def read_table(content: bytes, filename: str) -> Table:
     """Read an uploaded file into a :class:`Table`, or raise :class:`ImportFileError`.
 
-    Refuses files over 10 MB, anything but .xlsx and .csv, sheets without a recognisable
-    header row in their first rows, without data rows, or with more than 50,000 rows.
+    Refuses files over 10 MB, anything but .xlsx and .csv, files the reader refuses (see
+    :mod:`.sheet_reader`: zip bombs, malformed XML, cells too long or too far right), sheets
+    without a recognisable header row in their first rows, without data rows, or with more
+    than 50,000 rows. Reading stops as soon as a limit is passed.
     """
     if len(content) > MAX_BYTES:
         raise ImportFileError("too_large")
     extension = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
-    if extension == "xlsx":
-        if not content.startswith(b"PK"):
-            raise ImportFileError("unreadable")
-        rows = _iter_xlsx(content)
-    elif extension == "csv":
-        rows = _iter_csv(content)
-    else:
+    if extension not in ("xlsx", "csv"):
         raise ImportFileError("bad_type")
+    if extension == "xlsx" and not content.startswith(b"PK"):
+        raise ImportFileError("unreadable")
+    # An instructions sheet may come first: each sheet in turn, until one has a header row.
+    sheet = 0
+    while True:
+        try:
+            with closing(read_rows(content, extension, SHEET_LIMITS, sheet)) as rows:
+                table = _table_from_rows(rows)
+        except SheetRefused as refused:
+            if refused.code == "no_such_sheet":
+                raise ImportFileError("no_header") from refused
+            raise ImportFileError(refused.code, **refused.params) from refused
+        if table is not None:
+            return table
+        sheet += 1
+
+
+def _table_from_rows(rows: Iterable[tuple[int, list[Any]]]) -> Table | None:
+    """The sheet as a :class:`Table`, or None when none of its first rows is a header row."""
     header: tuple[int, list[Any]] | None = None
-    header_sheet: int | None = None
     data: list[tuple[int, list[Any]]] = []
-    for sheet, number, cells in rows:
+    for number, cells in rows:
         if header is None:
-            if number <= HEADER_SCAN_ROWS and _looks_like_header(cells):
-                header, header_sheet = (number, cells), sheet
+            if number > HEADER_SCAN_ROWS:
+                return None
+            if _looks_like_header(cells):
+                header = (number, cells)
             continue
-        if sheet != header_sheet:
-            break
         if _blank(cells) or _is_footer(cells):
             continue
         data.append((number, cells))
         if len(data) > MAX_ROWS:
             raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
     if header is None:
-        raise ImportFileError("no_header")
+        return None
     headers = ["" if cell is None else str(cell).strip() for cell in header[1]]
     table = Table(headers, header[0], data)
     missing = [COLUMN_BY_KEY[key].header for key in _required_keys() if key not in table.column_map()]
@@ -890,13 +851,25 @@ def _json_value(value: Any) -> Any:
 
 
 def _row_json(row: RowResult) -> dict[str, Any]:
+    """The stored form of a row: what the preview shows, no more.
+
+    Of the row's values only the changed fields the preview spells out are kept; the NIK,
+    phone, birth date and the rest stay in the sheet's cells, which confirming re-reads.
+    """
     data = asdict(row)
-    data["values"] = {key: _json_value(value) for key, value in row.values.items()}
+    data["values"] = {
+        key: _json_value(row.values[key])
+        for key in row.changes
+        if key in row.values and key not in PERSONAL_KEYS and key != "desa_code"
+    }
     return data
 
 
 def row_from_json(data: dict[str, Any]) -> RowResult:
-    """The inverse of the stored row form (dates stay text: the preview only displays them)."""
+    """The inverse of the stored row form (dates stay text: the preview only displays them).
+
+    ``values`` holds only the changed, non-personal fields (see :func:`_row_json`).
+    """
     problems = [Problem(**problem) for problem in data.get("problems", [])]
     warnings = [Problem(**problem) for problem in data.get("warnings", [])]
     return RowResult(**{**data, "problems": problems, "warnings": warnings})
@@ -1054,12 +1027,20 @@ class _RowParser:
 
 
 def analyse(
-    table: Table, facilitator: User, *, update_existing: bool = True, accept_flagged: bool = False
+    table: Table,
+    facilitator: User,
+    *,
+    update_existing: bool = True,
+    answered_free: frozenset[int] = frozenset(),
+    accept_flagged: bool = False,
 ) -> Analysis:
-    """Check every row and decide what confirming would do with it (nothing is written).
+    """Check every row and decide what confirming would do with it.
 
-    A row whose NIK encodes a man is held (status ``held``) unless ``accept_flagged``: every
-    PKH recipient registered here is a woman, so the facilitator decides.
+    No household is written; NIKs held by another facilitator open cases for the coordinator
+    (added to the session, see :func:`_compare_with_database`). ``answered_free`` are the sheet rows
+    that the preview of this same upload already showed as free: they are not checked against the
+    daily limit again. A row whose NIK encodes a man is held (status ``held``) unless
+    ``accept_flagged``: every PKH recipient registered here is a woman, so the facilitator decides.
     """
     parser = _RowParser(table, facilitator)
     # A row with none of the identity columns filled (a signature block, a note under the
@@ -1078,7 +1059,7 @@ def analyse(
                 row.status = "held"
     nik_header = parser.header("nik")
     _mark_repeats(rows, nik_header)
-    _compare_with_database(rows, facilitator, nik_header, update_existing)
+    _compare_with_database(rows, facilitator, nik_header, update_existing, answered_free)
     _flag_likely_duplicates(rows)
     mapping = parser.columns
     columns = {key: table.headers[index] for key, index in mapping.items()}
@@ -1100,7 +1081,16 @@ def _mark_repeats(rows: list[RowResult], nik_header: str) -> None:
             first_row[nik] = row.row
 
 
-def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool) -> None:
+def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool,
+                           answered_free: frozenset[int] = frozenset()) -> None:
+    """Rows of her own households become updates (or skips); every other NIK goes through the NIK gate.
+
+    The gate answers in sheet order: a NIK held by another facilitator's household gets the
+    neutral "cannot be registered now" and opens a case for the coordinator; past the daily
+    limit every NIK outside her caseload, held or free, gets the limit message, so that a long
+    sheet cannot tell held NIKs from free ones (see :mod:`.collisions`). Cases and the audit
+    events are added to the session: whoever commits the analysis commits them.
+    """
     candidates = {row.values["nik"]: row for row in rows if row.status != "error" and row.values.get("nik")}
     niks = list(candidates)
     existing: dict[str, Household] = {}
@@ -1108,24 +1098,35 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
         chunk = niks[start : start + CHUNK]
         for household in db.session.scalars(select(Household).where(Household.nik.in_(chunk))):
             existing[household.nik] = household
-    if not existing:
-        return
-    linked = _linked_skills([household.id for household in existing.values()])
-    for nik, household in existing.items():
-        row = candidates[nik]
-        row.existing_id = household.id
-        if not services.can_edit(facilitator, household):
-            row.problems.append(Problem(nik_header, "nik.taken_elsewhere"))
-            row.status = "error"
+    own = [household for household in existing.values() if household.facilitator_id == facilitator.id]
+    linked = _linked_skills([household.id for household in own])
+    gate = collisions.NikGate(facilitator, "import")
+    for nik, row in candidates.items():
+        household = existing.get(nik)
+        if household is not None and household.facilitator_id == facilitator.id:
+            row.existing_id = household.id
+            if not services.can_edit(facilitator, household):
+                # Hers, but outside her area now: she knows it, nothing leaks.
+                row.problems.append(Problem(nik_header, "nik.taken"))
+                row.status = "error"
+                continue
+            row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
+            # What the preview shows as "old → new" (personal data stays out of the stored preview).
+            row.old = {
+                key: _json_value(getattr(household, key))
+                for key in row.changes
+                if key in PROFILE_KEYS and key not in PERSONAL_KEYS and key != "desa_code"
+            }
+            row.status = "update" if update_existing and row.changes else "skip"
             continue
-        row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
-        # What the preview shows as "old → new" (personal data stays out of the stored preview).
-        row.old = {
-            key: _json_value(getattr(household, key))
-            for key in row.changes
-            if key in PROFILE_KEYS and key not in PERSONAL_KEYS and key != "desa_code"
-        }
-        row.status = "update" if update_existing and row.changes else "skip"
+        answer, case_id = gate.check(household, row.values, answered_free=row.row in answered_free)
+        if answer == collisions.REFUSED:
+            row.problems.append(Problem(nik_header, "nik.unavailable", {"case": case_id}))
+            row.status = "error"
+        elif answer == collisions.LIMIT:
+            row.problems.append(Problem(nik_header, "nik.check_limit"))
+            row.status = "error"
+    gate.finish()
 
 
 def _linked_skills(household_ids: list[int]) -> dict[int, set[str]]:
@@ -1223,17 +1224,24 @@ def apply_import(
     dry_run: bool = False,
     commit: bool = True,
     batch_id: int | None = None,
+    answered_free: frozenset[int] = frozenset(),
     accept_flagged: bool = False,
 ) -> ImportResult:
     """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
 
     New rows become households owned by ``facilitator`` with their suggested skills linked
     (she saw them in the preview); rows of her existing households update the fields that
-    have a value; everything else is left alone. ``dry_run`` writes nothing.
+    have a value; everything else is left alone. ``dry_run`` writes no household (NIK cases are kept).
     """
-    analysis = analyse(table, facilitator, update_existing=update_existing, accept_flagged=accept_flagged)
+    analysis = analyse(
+        table, facilitator, update_existing=update_existing, answered_free=answered_free,
+        accept_flagged=accept_flagged,
+    )
     result = ImportResult(analysis.counts, analysis.errors(), analysis)
     if dry_run:
+        # No household is written, but the NIK cases and the audit are: a dry run is no free oracle.
+        if commit:
+            db.session.commit()
         return result
     try:
         _write(facilitator, analysis)
@@ -1448,9 +1456,13 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
         db.session.rollback()
         raise ImportFileError("already_applied")
     db.session.refresh(batch)
+    # The rows the preview showed as new keep their answer even if the daily NIK limit was
+    # reached since (by this very preview, typically): she was already told they are free.
+    # Rows are named by their number in the stored sheet: the stored preview holds no NIK.
+    answered_free = frozenset(row["row"] for row in batch.preview.get("rows", []) if row.get("status") == "new")
     result = apply_import(
         facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
-        batch_id=batch.id,
+        batch_id=batch.id, answered_free=answered_free,
     )
     batch.applied_at = utcnow()
     batch.result = {key: value for key, value in result.counts.items()}

@@ -24,7 +24,15 @@ MESSAGES: dict[str, Any] = {
     "nik.birth_date_mismatch": _l("Digits 7–12 of the NIK do not agree with the birth date."),
     "nik.zero_serial": _l("The last four digits of a NIK are never 0000."),
     "nik.taken": _l("A household with this NIK is already registered."),
-    "nik.taken_elsewhere": _l("This NIK is registered to a household of another facilitator: ask your coordinator."),
+    # The one answer for a NIK held outside her caseload, whoever holds it (see collisions.py).
+    "nik.unavailable": _l(
+        "This NIK cannot be registered now; the coordinator will look into it (case %(case)s) and you will be "
+        "notified. Keep her KTP and KK at hand."
+    ),
+    "nik.check_limit": _l(
+        "Daily limit of NIK checks reached: no new NIK can be registered for 24 hours. Ask your coordinator if "
+        "it is urgent."
+    ),
     "nik.repeated": _l("This NIK already appears in row %(row)s of the file."),
     "kk.empty": _l("Enter the 16-digit family card number."),
     "kk.scientific": _l(
@@ -65,6 +73,16 @@ FILE_MESSAGES: dict[str, Any] = {
     "too_large": _l("The file is larger than 10 MB. Split it into smaller files."),
     "bad_type": _l("Upload an Excel workbook (.xlsx) or a CSV file."),
     "unreadable": _l("The file cannot be read as an Excel workbook or a CSV file."),
+    "inflates_too_much": _l(
+        "The file unpacks to far more data than a household sheet holds, so it cannot be read. "
+        "Save the sheet again from Excel, or split it into smaller files."
+    ),
+    "too_many_columns": _l(
+        "The sheet has filled cells beyond column %(limit)s. Keep the template's columns and delete the others."
+    ),
+    "cell_too_long": _l("A cell holds more than %(limit)s characters, so the file cannot be read."),
+    "too_much_text": _l("The sheet holds more text than a household sheet can. Split it into smaller files."),
+    "too_slow": _l("Reading the file took too long. Split it into smaller files."),
     "no_header": _l("No header row was found: the first rows must name the columns (NIK, Nama Lengkap, Desa…)."),
     "missing_columns": _l("The sheet has no column for: %(columns)s."),
     "no_rows": _l("The sheet has no data rows below its header."),

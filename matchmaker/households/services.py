@@ -51,10 +51,11 @@ VIEWER_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 class HouseholdError(Exception):
     """A write was refused; ``code`` is a key of :mod:`matchmaker.households.messages`, ``field`` the form field."""
 
-    def __init__(self, code: str, field_name: str | None = None) -> None:
+    def __init__(self, code: str, field_name: str | None = None, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.field = field_name
+        self.params = params
 
 
 @dataclass
@@ -241,13 +242,42 @@ def _keep_derived_status(data: HouseholdData, household: Household | None) -> No
 
 
 def _check_write(actor: User, data: HouseholdData, household: Household | None) -> None:
+    """Refuse a write outside her area or with a NIK that is not free.
+
+    Her desa must lie in her area; her NIK's prefix may differ (people move). A NIK of her
+    own caseload is a plain duplicate. A NIK not in her caseload (a new household, or a NIK
+    changed on edit) goes through the :class:`~.collisions.NikGate`: held elsewhere it gets
+    the neutral answer and a case for the coordinator, past the daily limit every new NIK is
+    refused. That refusal is its own transaction: whatever the caller had pending (a form's
+    submission claim) is rolled back and the case and its audit event are committed, so that
+    the caller's rollback on :class:`HouseholdError` cannot undo them.
+    """
+    from . import collisions
+
     if actor.role != Role.FACILITATOR:
         raise HouseholdError("not_allowed")
     if not desa_in_area(actor, data.desa_code):
         raise HouseholdError("desa.outside_area", "desa")
+    if household is not None and household.nik == data.nik:
+        return
     other = db.session.scalar(select(Household).where(Household.nik == data.nik))
-    if other is not None and (household is None or other.id != household.id):
-        raise HouseholdError("nik.taken" if other.facilitator_id == actor.id else "nik.taken_elsewhere", "nik")
+    if other is not None and other.facilitator_id == actor.id:
+        raise HouseholdError("nik.taken", "nik")
+    source = "form" if household is None else "edit"
+    if other is None and not collisions.NikGate(actor, source).exhausted:
+        return
+    values = data.as_columns()
+    other_id = other.id if other is not None else None
+    db.session.rollback()
+    other = db.session.get(Household, other_id) if other_id is not None else None
+    gate = collisions.NikGate(actor, source)
+    answer, case_id = gate.check(other, values)
+    gate.finish()
+    db.session.commit()
+    # FREE here means the 24-hour window moved on since the check above: refused as at the limit.
+    if answer in (collisions.LIMIT, collisions.FREE):
+        raise HouseholdError("nik.check_limit", "nik")
+    raise HouseholdError("nik.unavailable", "nik", case=case_id)
 
 
 def create_household(actor: User, data: HouseholdData, skill_slugs: list[str]) -> Household:

@@ -104,7 +104,7 @@ def _prepare_form(form: HouseholdForm, keep: list[str]) -> None:
 
 def _apply_error(form: HouseholdForm, error: services.HouseholdError) -> None:
     target = getattr(form, error.field or "", None)
-    text = message(error.code)
+    text = message(error.code, **error.params)
     if target is not None:
         target.errors = list(target.errors) + [text]
     else:
@@ -293,25 +293,27 @@ def _batch_or_404(batch_id: int):
 def import_preview(batch_id: int):
     """Every row with its problems or what it will change, problems first, as cards."""
     batch = _batch_or_404(batch_id)
-    rows = [importer.row_from_json(row) for row in batch.preview.get("rows", [])]
-    counts = {status: sum(1 for row in rows if row.status == status) for status in PREVIEW_TABS[:-1]}
-    counts["all"] = len(rows)
-    counts["flagged"] = sum(1 for row in rows if row.flagged)
+    # Up to 50,000 stored rows: count them as stored and build objects only for the page shown.
+    stored = batch.preview.get("rows", [])
+    counts = {status: sum(1 for row in stored if row["status"] == status) for status in PREVIEW_TABS[:-1]}
+    counts["all"] = len(stored)
+    counts["flagged"] = sum(1 for row in stored if importer.row_from_json(row).flagged)
     default = "error" if counts["error"] else "all"
     show = request.args.get("show", default)
     if show not in PREVIEW_TABS:
         show = default
-    shown = rows if show == "all" else [row for row in rows if row.status == show]
+    shown = stored if show == "all" else [row for row in stored if row["status"] == show]
     page = _page_arg()
     pages = max(1, math.ceil(len(shown) / PREVIEW_PER_PAGE))
     page = min(page, pages)
+    rows = [importer.row_from_json(row) for row in shown[(page - 1) * PREVIEW_PER_PAGE : page * PREVIEW_PER_PAGE]]
     return render_template(
         "households/import_preview.html",
         batch=batch,
         counts=counts,
         show=show,
         tabs=PREVIEW_TABS,
-        rows=shown[(page - 1) * PREVIEW_PER_PAGE : page * PREVIEW_PER_PAGE],
+        rows=rows,
         page=page,
         pages=pages,
         columns=batch.preview.get("columns", {}),
@@ -437,3 +439,6 @@ def import_rejected(batch_id: int):
     analysis = importer.Analysis(rows, batch.preview.get("columns", {}), [], table.header_row)
     content = importer.rejected_workbook(table, analysis, _("Errors"))
     return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name="kpm-ditolak.xlsx")
+
+
+from . import collision_views  # noqa: E402, F401 - the coordinator's NIK cases on this blueprint

@@ -9,29 +9,52 @@ import click
 from flask.cli import AppGroup
 
 from matchmaker.matching.bench import run_benchmark
-from matchmaker.matching.evaluation import evaluate
+from matchmaker.matching.evaluation import best_baseline, evaluate, mean_results
 
 ranker_cli = AppGroup("ranker", help="Evaluate and benchmark the matching engine.")
 
 
 @ranker_cli.command("evaluate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--k", default=10, show_default=True, help="Cut-off of the ranked lists.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--rankings", "rankings_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the ranker's top k per household to this JSON file.")
-def evaluate_command(file: Path, k: int, as_json: bool, rankings_out: Path | None) -> None:
-    """Score the ranker and the text baselines on a judgments FILE."""
-    result, rankings = evaluate(file, k=k, return_rankings=True)
+              help="Write the ranker's top k per household to this JSON file (per file when several).")
+def evaluate_command(files: tuple[Path, ...], k: int, as_json: bool, rankings_out: Path | None) -> None:
+    """Score the ranker and the text baselines on one or more judgments FILES (and their mean)."""
+    results = []
+    all_rankings = {}
+    for file in files:
+        result, rankings = evaluate(file, k=k, return_rankings=True)
+        results.append(result)
+        all_rankings[str(file)] = rankings
     if rankings_out is not None:
-        rankings_out.write_text(json.dumps(rankings, indent=2, ensure_ascii=False), encoding="utf-8")
+        payload = all_rankings[str(files[0])] if len(files) == 1 else all_rankings
+        rankings_out.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    mean = mean_results(results) if len(files) > 1 else None
     if as_json:
-        click.echo(json.dumps(result))
+        if mean is None:
+            click.echo(json.dumps(results[0]))
+        else:
+            click.echo(json.dumps({"k": k, "files": {str(f): r for f, r in zip(files, results, strict=True)},
+                                   "mean": mean}))
         return
+    for file, result in zip(files, results, strict=True):
+        if len(files) > 1:
+            click.echo(f"== {file}")
+        _echo_table(result, k)
+    if mean is not None:
+        click.echo(f"== mean of {len(files)} files (NDCG, recall, MRR averaged; violations summed)")
+        _echo_table(mean, k)
+
+
+def _echo_table(result: dict, k: int) -> None:
     click.echo(f"{'system':<10} {'NDCG@' + str(k):>9} {'Recall@' + str(k):>10} {'MRR@' + str(k):>8} {'violations':>11}")
     rows = [("ranker", result["ranker"]), *result["baselines"].items()]
     for name, m in rows:
         click.echo(f"{name:<10} {m['ndcg']:>9.3f} {m['recall']:>10.3f} {m['mrr']:>8.3f} {m['violations']:>11g}")
+    name, ndcg = best_baseline(result)
+    click.echo(f"best baseline: {name} {ndcg:.3f}; ranker {result['ranker']['ndcg'] - ndcg:+.3f} above it")
 
 
 @ranker_cli.command("bench")

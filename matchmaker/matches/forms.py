@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -41,12 +41,18 @@ class FindFilterForm(AppForm):
     tier = SelectField(_l("Distance"), default="")
 
 
-class ProposeForm(OnceOnlyForm):
-    """Propose one ranked offer (or, for a partner, ask for one candidate); position and score as shown."""
+# Largest row id a form may name: the 32-bit integer columns of PostgreSQL.
+MAX_ROW_ID = 2**31 - 1
 
-    target = IntegerField(validators=[required()], widget=HiddenInput())
-    position = IntegerField(validators=[Optional()], widget=HiddenInput())
-    score = FloatField(validators=[Optional()], widget=HiddenInput())
+
+class ProposeForm(OnceOnlyForm):
+    """Propose one ranked offer (or, for a partner, ask for one candidate).
+
+    Only the target is posted: the position and score it was shown at are computed again
+    by the server (never taken from the page), from the list and filters shown.
+    """
+
+    target = IntegerField(validators=[required(), NumberRange(min=1, max=MAX_ROW_ID)], widget=HiddenInput())
 
 
 class StepForm(AppForm):

@@ -460,11 +460,13 @@ def load_model(path: str | None) -> dict[str, Any] | None:
 
 def ranker_from_model(model: dict[str, Any] | None) -> MatchRanker:
     """A ranker with the learned weights when a model is given, the rule-based ones otherwise."""
+    from ..reference.skill_resolver import VocabularyForRanking
+
     if not model:
-        return MatchRanker()
+        return MatchRanker(skill_vocabulary=VocabularyForRanking())
     weights = dict(model["weights"])
     load = weights.pop("load")
-    return MatchRanker(weights=weights, load_penalty=load)
+    return MatchRanker(weights=weights, load_penalty=load, skill_vocabulary=VocabularyForRanking())
 
 
 # --- Ranking --------------------------------------------------------------------------------
@@ -503,18 +505,22 @@ def _offers_by_id(ids: set[int]) -> dict[int, Offer]:
     return {offer.id: offer for offer in rows}
 
 
-def rank_offers_for_household(household: Household, k: int = 20, lang: str = "id") -> list[Proposal]:
+def rank_offers_for_household(household: Household, k: int = 20, lang: str = "id", *,
+                              kind: str | None = None, tier: str | None = None) -> list[Proposal]:
     """Every proposable offer (business opportunities and village programmes) for her, best first.
 
     Offers she already has a match with, in any state, are left out. ``lang`` is the
-    language of the reasons (``matchmaker.i18n.current_language()`` in views).
+    language of the reasons (``matchmaker.i18n.current_language()`` in views). ``kind`` and
+    ``tier`` (``desa``, ``kecamatan``, ``kabupaten``: how far the offer is from her) narrow
+    the ranking itself, so a filtered list is as long as the suitable offers allow.
     """
     index = get_index()
     with index.lock:
         ranker = index.ready()
         already = {str(offer_id) for offer_id in
                    db.session.scalars(select(Match.offer_id).where(Match.household_id == household.id))}
-        results = ranker.rank_offers(household_record(household), k=k, lang=lang, exclude=already)
+        results = ranker.rank_offers(household_record(household), k=k, lang=lang, exclude=already,
+                                     kinds=[kind] if kind else None, tiers=[tier] if tier else None)
     ids = {int(m.offer_id) for m in results}
     ids |= {int(m.suggested_training.offer_id) for m in results if m.suggested_training}
     offers = _offers_by_id(ids)

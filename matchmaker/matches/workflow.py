@@ -38,6 +38,7 @@ from sqlalchemy import exists, func, select, update
 from ..audit import record_audit
 from ..extensions import db
 from ..labels import LABELS
+from ..matching.constraints import within_reach
 from ..models import (
     Household,
     HouseholdStatus,
@@ -45,6 +46,8 @@ from ..models import (
     MatchEvent,
     MatchStatus,
     Offer,
+    Organization,
+    OrgStatus,
     RankingDecisionKind,
     Role,
     User,
@@ -78,11 +81,16 @@ TRANSITIONS: dict[tuple[str | None, str], tuple[str, ...]] = {
     (MatchStatus.STARTED, MatchStatus.DROPPED): FACILITATOR_SIDE,
 }
 
+# Steps that hand her to the partner or put her to work there: refused while it is not active.
+TOWARDS_PARTNER = (MatchStatus.PROPOSED, MatchStatus.INTRODUCED, MatchStatus.ACCEPTED, MatchStatus.STARTED)
+
 # Decline reasons each side picks from (codes of the ``decline_reason`` label group).
 PARTNER_DECLINE_REASONS = ("place_filled", "skills_mismatch", "too_far", "schedule_conflict", "other")
 HOUSEHOLD_DECLINE_REASONS = ("not_interested", "schedule_conflict", "family_objection", "childcare", "too_far",
                              "other")
-DROP_REASONS = tuple(LABELS["drop_reason"])
+# The reason written when a suspension withdraws a match: the system's, never picked on a form.
+WITHDRAWN_REASON = "partner_suspended"
+DROP_REASONS = tuple(code for code in LABELS["drop_reason"] if code != WITHDRAWN_REASON)
 MAX_INCOME = 100_000_000  # Rupiah a month: anything above is a typing error
 
 MESSAGES: dict[str, Any] = {
@@ -101,8 +109,13 @@ MESSAGES: dict[str, Any] = {
     "changed": _l("Someone changed this match in the meantime. Check its state and try again."),
     "already_matched": _l("This household already has a match with this offer."),
     "offer_not_open": _l("This offer is not open for proposals (closed, full or past its end date)."),
+    "out_of_reach": _l("This offer is out of her reach: the partner takes candidates only from its own area, "
+                       "or she cannot travel that far."),
     "household_closed": _l("This household has graduated or left PKH: no new matches."),
     "no_facilitator": _l("This household has no facilitator to approve an introduction."),
+    "organization_inactive": _l(
+        "This partner's organization is suspended or not approved: no step can be taken on its matches."
+    ),
 }
 
 
@@ -135,9 +148,19 @@ def owns_household(actor: User, household: Household) -> bool:
 
 
 def is_partner_of(actor: User, offer: Offer) -> bool:
-    """A member (of a partner role) of the organization that published ``offer``."""
+    """A member (of a partner role) of the organization that published ``offer``.
+
+    Membership is what lets a partner open its matches' pages; whether it may act on them or
+    read contact details also depends on its organization being active (:func:`organization_active`).
+    """
     return (actor.role in PARTNER_SIDE and actor.status == UserStatus.ACTIVE
             and actor.organization_id is not None and actor.organization_id == offer.organization_id)
+
+
+def organization_active(offer: Offer) -> bool:
+    """Whether the organization behind ``offer`` is active (not pending, rejected or suspended)."""
+    organization = offer.organization
+    return organization is not None and organization.status == OrgStatus.ACTIVE
 
 
 def was_introduced(match: Match) -> bool:
@@ -153,8 +176,13 @@ def can_view_match(actor: User, match: Match) -> bool:
 
 
 def partner_sees_contact(actor: User, match: Match) -> bool:
-    """A partner sees her name and phone only for a match it accepted that goes on or succeeded."""
-    return is_partner_of(actor, match.offer) and match.status in CONTACT_STATUSES
+    """A partner sees her name and phone only for a match it accepted that goes on or succeeded.
+
+    Never while its organization is suspended or rejected: a suspension for fraud against a KPM
+    must stop its members reading her contact (and her facilitator's).
+    """
+    return (is_partner_of(actor, match.offer) and organization_active(match.offer)
+            and match.status in CONTACT_STATUSES)
 
 
 def _check(actor: User, match: Match | None, household: Household, offer: Offer, to_status: str) -> None:
@@ -167,6 +195,10 @@ def _check(actor: User, match: Match | None, household: Household, offer: Offer,
     allowed = owns_household(actor, household) if actor.role in FACILITATOR_SIDE else is_partner_of(actor, offer)
     if not allowed:
         raise WorkflowError("not_yours")
+    # A suspended or rejected organization's members take no step at all; the household's side
+    # may still close its matches (decline, drop, complete) but not send her to it or start.
+    if not organization_active(offer) and (actor.role in PARTNER_SIDE or to_status in TOWARDS_PARTNER):
+        raise WorkflowError("organization_inactive")
 
 
 def allowed_steps(actor: User, match: Match) -> list[str]:
@@ -195,6 +227,10 @@ def _check_new(household: Household, offer: Offer) -> None:
         raise WorkflowError("already_matched")
     if db.session.scalar(proposable_offers_query().where(Offer.id == offer.id)) is None:
         raise WorkflowError("offer_not_open")
+    # The same hard rule as the ranker's: the partner's reach always holds, her travel unless home-based.
+    if not within_reach(offer.desa_code, offer.reach, bool(offer.home_based), household.desa_code,
+                        household.travel_range, bool(household.home_based_only)):
+        raise WorkflowError("out_of_reach")
 
 
 def _new_match(actor: User, household: Household, offer: Offer, *, score: float | None, position: int | None,
@@ -273,6 +309,8 @@ def record_consent(actor: User, match: Match) -> None:
         raise WorkflowError("not_yours")
     if match.status != MatchStatus.PROPOSED:
         raise WorkflowError("no_such_transition")
+    if not organization_active(match.offer):
+        raise WorkflowError("organization_inactive")
     if match.consent_at is not None:
         raise WorkflowError("consent_already")
     match.consent_at = utcnow()
@@ -430,3 +468,36 @@ def transition(match: Match, to_status: str, actor: User, note: str | None = Non
         db.session.rollback()
         raise
     return event
+
+
+# --- A partner suspended or rejected ---------------------------------------------------------------
+
+
+def withdraw_for_organization(actor: User, organization: Organization) -> int:
+    """Withdraw what waits on a suspended or rejected partner; the caller commits (same transaction).
+
+    Introductions it has not answered are dropped and its own requests for an introduction
+    are declined, both with the reason ``partner_suspended``; each gets a :class:`MatchEvent`
+    by ``actor`` (the coordinator) and the household's facilitator is told. Accepted and
+    started matches stay as they are for her facilitator to close; their contact details are
+    hidden from the partner (:func:`partner_sees_contact`). Returns how many were withdrawn.
+    """
+    pending = db.session.scalars(
+        select(Match).join(Offer, Match.offer_id == Offer.id)
+        .where(Offer.organization_id == organization.id,
+               (Match.status == MatchStatus.INTRODUCED)
+               | ((Match.status == MatchStatus.PROPOSED) & Match.partner_request.is_(True)))
+        .order_by(Match.id)
+    ).all()
+    now = utcnow()
+    for match in pending:
+        from_status = match.status
+        to_status = MatchStatus.DROPPED if from_status == MatchStatus.INTRODUCED else MatchStatus.DECLINED
+        match.status = to_status
+        match.decline_reason = WITHDRAWN_REASON
+        match.events.append(MatchEvent(match_id=match.id, actor_id=actor.id, from_status=from_status,
+                                       to_status=to_status, created_at=now))
+        facilitator = match.household.facilitator
+        if facilitator is not None:
+            notify(facilitator, Kind.WITHDRAWN, match=match)
+    return len(pending)

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import Household, Match, MatchStatus, Offer, OfferKind, User
+from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
 from ..partners.services import get_own_offer, local_today
 from ..phones import whatsapp_link
 from . import workflow
@@ -25,7 +25,6 @@ from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterF
 from .ranking import rank_households_for_offer, rank_offers_for_household
 from .views import bp
 
-FIND_POOL = 100  # offers ranked before the filters apply
 SHOWN = 20
 CANDIDATES = 30
 
@@ -73,23 +72,29 @@ def find(household_id: int):
     household = get_visible_household(current_user, household_id)
     if household is None:
         abort(404)
-    filters = FindFilterForm(request.args)
-    filters.kind.choices = [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
-    filters.tier.choices = [("", _("Any distance")), *choices("locality_tier")]
-    kind = filters.kind.data if filters.kind.data in OfferKind.ALL else ""
-    tier = filters.tier.data if filters.tier.data in ("desa", "kecamatan", "kabupaten") else ""
-    rows = []
-    for proposal in rank_offers_for_household(household, k=FIND_POOL, lang=current_language()):
-        proposal_tier = locality_tier(household, proposal.offer)
-        if (kind and proposal.offer.kind != kind) or (tier and proposal_tier != tier):
-            continue
-        rows.append((proposal, proposal_tier))
-        if len(rows) == SHOWN:
-            break
+    filters = _find_filters(request.args)
+    kind, tier = _chosen(filters)
+    rows = [(proposal, locality_tier(household, proposal.offer)) for proposal in
+            rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)]
     return render_template(
         "matches/find.html", household=household, filters=filters, rows=rows, form=ProposeForm(),
         can_propose=workflow.owns_household(current_user, household), filtered=bool(kind or tier),
+        kind=kind, tier=tier,
     )
+
+
+def _find_filters(data) -> FindFilterForm:
+    filters = FindFilterForm(data)
+    filters.kind.choices = [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
+    filters.tier.choices = [("", _("Any distance")), *choices("locality_tier")]
+    return filters
+
+
+def _chosen(filters: FindFilterForm) -> tuple[str | None, str | None]:
+    """The kind and distance filters, when valid (anything else means no filter)."""
+    kind = filters.kind.data if filters.kind.data in OfferKind.ALL else None
+    tier = filters.tier.data if filters.tier.data in ("desa", "kecamatan", "kabupaten") else None
+    return kind, tier
 
 
 @bp.route("/households/<int:household_id>/propose", methods=["POST"])
@@ -110,9 +115,19 @@ def propose(household_id: int):
     )
     if earlier is not None:
         return submissions.redirect_to_earlier(earlier)
+    # The decision log keeps where the offer stood in the list she was shown and its score,
+    # as the server computes them: the same ranking, with the same filters, done again.
+    kind, tier = _chosen(_find_filters(request.form))
+    shown = {p.offer.id: p for p in
+             rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)}
+    proposal = shown.get(offer.id)
+    if proposal is None:
+        db.session.rollback()
+        flash(_("This offer is no longer in her list. Here is the list as it is now."), "error")
+        return redirect(url_for("matches.find", household_id=household.id, kind=kind or None, tier=tier or None))
     try:
-        match = workflow.propose(current_user, household, offer, score=form.score.data,
-                                 position=form.position.data)
+        match = workflow.propose(current_user, household, offer, score=proposal.score,
+                                 position=proposal.position, reasons=proposal.reasons)
     except workflow.WorkflowError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -210,7 +225,7 @@ def _render(match: Match, *, posted: tuple[str, object] | None = None, error: st
         "matches/detail.html", match=match, household=match.household, offer=match.offer,
         organization=organization, household_side=household_side, her_contact=her_contact,
         partner_wa=partner_wa, forms=_step_forms(match, posted), error=error, events=events,
-        contact_statuses=workflow.CONTACT_STATUSES,
+        contact_statuses=workflow.CONTACT_STATUSES, organization_inactive=not workflow.organization_active(match.offer),
     ), status
 
 
@@ -294,7 +309,10 @@ def inbox():
         "ongoing": [m for m in matches if m.status in (MatchStatus.ACCEPTED, MatchStatus.STARTED)],
         "closed": [m for m in matches if m.status in workflow.ENDED_STATUSES][:50],
     }
-    return render_template("matches/inbox.html", groups=groups, locale=current_language())
+    # A suspended or rejected organization's members see anonymised cards only, even for matches
+    # they had accepted.
+    active = current_user.organization is not None and current_user.organization.status == OrgStatus.ACTIVE
+    return render_template("matches/inbox.html", groups=groups, locale=current_language(), show_contacts=active)
 
 
 def _candidates(offer: Offer) -> list:
@@ -310,6 +328,8 @@ def candidates(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)  # a suspended or rejected partner browses no candidates
     return render_template("matches/candidates.html", offer=offer, rows=_candidates(offer), form=ProposeForm(),
                            locale=current_language())
 
@@ -321,6 +341,8 @@ def request_introduction(offer_id: int):
     offer = get_own_offer(current_user, offer_id)
     if offer is None:
         abort(404)
+    if not workflow.organization_active(offer):
+        abort(403)
     form = ProposeForm()
     if not form.validate_on_submit():
         abort(400)

@@ -12,6 +12,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .constraints import tier, violates  # noqa: F401 - re-exported for callers
 from .ranker import MatchRanker
 from .schema import HouseholdRecord, JudgmentSet, OfferRecord
 
@@ -43,33 +44,6 @@ def mrr_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int) -> float:
         if grades.get(o, 0) >= 2:
             return 1.0 / (i + 1)
     return 0.0
-
-
-def tier(code_a: str, code_b: str) -> int:
-    """0 same desa, 1 same kecamatan, 2 same kabupaten, 3 otherwise."""
-    a, b = code_a.split("."), code_b.split(".")
-    if len(a) >= 4 and a[:4] == b[:4]:
-        return 0
-    if len(a) >= 3 and a[:3] == b[:3]:
-        return 1
-    if len(a) >= 2 and a[:2] == b[:2]:
-        return 2
-    return 3
-
-
-_TIER = {"desa": 0, "kecamatan": 1, "kabupaten": 2}
-
-
-def violates(offer: OfferRecord, household: HouseholdRecord) -> bool:
-    """Reference (non-vectorised) check of FORMAT.md's hard constraints."""
-    if offer.status != "open" or offer.places_taken >= offer.places:
-        return True
-    t = tier(offer.village_code, household.village_code)
-    allowed = min(_TIER.get(household.travel, 0), _TIER.get(offer.reach, 0))
-    reachable = t <= allowed or (offer.home_based and t <= 2)
-    if not reachable:
-        return True
-    return household.home_based_only and not offer.home_based and t != 0
 
 
 def score_rankings(js: JudgmentSet, rankings: Ranking, k: int = 10) -> dict[str, float]:
@@ -135,7 +109,8 @@ def bm25_rankings(js: JudgmentSet, k: int) -> Ranking:
     out = {}
     for h in js.households:
         query = _simple_tokens(_household_doc(h))
-        scores = np.asarray(retriever.get_scores(query), dtype=float)
+        # An empty profile ("-") has no tokens, which bm25s cannot score: it matches nothing.
+        scores = np.asarray(retriever.get_scores(query), dtype=float) if query else np.zeros(len(ids))
         out[h.id] = _rank_by(scores, ids, k)
     return out
 
@@ -199,6 +174,34 @@ def evaluate(source: str | Path | JudgmentSet, k: int = 10, return_rankings: boo
     if return_rankings:
         return result, rankings
     return result
+
+
+def mean_results(results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The mean of several :func:`evaluate` results (one per district), system by system.
+
+    NDCG, recall and MRR are averaged over the districts (each district counts once);
+    violations are summed, since any violation anywhere is a failure.
+    """
+    if not results:
+        raise ValueError("no results to average")
+
+    def combine(runs: list[Mapping[str, float]]) -> dict[str, float]:
+        out = {key: float(np.mean([r[key] for r in runs])) for key in ("ndcg", "recall", "mrr")}
+        out["violations"] = float(sum(r["violations"] for r in runs))
+        return out
+
+    names = [name for name in results[0]["baselines"] if all(name in r["baselines"] for r in results)]
+    return {
+        "k": results[0]["k"],
+        "ranker": combine([r["ranker"] for r in results]),
+        "baselines": {name: combine([r["baselines"][name] for r in results]) for name in names},
+    }
+
+
+def best_baseline(result: Mapping[str, Any]) -> tuple[str, float]:
+    """The name and NDCG of the strongest baseline of an :func:`evaluate` result."""
+    name = max(result["baselines"], key=lambda b: result["baselines"][b]["ndcg"])
+    return name, float(result["baselines"][name]["ndcg"])
 
 
 def subset(js: JudgmentSet, household_ids: set[str]) -> JudgmentSet:

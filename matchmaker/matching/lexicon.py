@@ -1,78 +1,33 @@
-"""Curated vocabulary for informal Indonesian (and some Sundanese) profile texts.
+"""Curated vocabulary for the ranker's normalised profile texts.
 
-Everything here is general vocabulary, not tuned to any single district: slang
-and regional words mapped to standard Indonesian, a stopword list, fixes for
-known Sastrawi stemming errors, and a small domain lexicon that groups words
-into livelihood concepts (sewing, baking, poultry...).
+Everything here is general vocabulary, not tuned to any single district: livelihood
+folding of product names and loanwords, a stopword list, fixes for known Sastrawi
+stemming errors, and a small domain lexicon that groups words into livelihood
+concepts (sewing, baking, poultry...). Regional and slang words are not here: they
+are data files read by :mod:`matchmaker.reference.regional`, applied first.
 """
 
 from __future__ import annotations
 
-# Token -> standard form (may be several words). Applied before stemming.
+# Livelihood folding applied after regional words are standardised (see
+# matchmaker.reference.regional, whose data files hold every regional and slang
+# word): product names and loanwords grouped under the word the concepts below
+# know ("klepon" is a cake, "laundry" is washing). Not a dictionary of regional
+# words: a word here is Indonesian or an international loanword.
 COLLOQUIAL: dict[str, str] = {
-    # sewing
-    "ngejahit": "jahit", "ngaput": "jahit", "jait": "jahit", "ngejait": "jahit",
-    "jaitan": "jahitan", "njahit": "jahit", "menjait": "jahit", "penjait": "penjahit",
-    "vermak": "permak", "seleting": "resleting", "sleting": "resleting",
-    "ngobras": "obras", "garment": "garmen",
-    # online selling
-    "olshop": "jualan online", "onlen": "online", "ol": "online", "fesbuk": "facebook",
-    "fb": "facebook", "wa": "whatsapp", "wea": "whatsapp", "ig": "instagram",
-    "hp": "handphone", "henpon": "handphone", "smartphone": "handphone android",
-    "dropshipper": "dropship", "resseler": "reseller", "reseler": "reseller",
-    # generic slang / abbreviations
-    "bikin": "buat", "nyieun": "buat", "ngebikin": "buat", "dll": "", "dsb": "",
-    "yg": "yang", "dgn": "dengan", "utk": "untuk", "tdk": "tidak", "gak": "tidak",
-    "ga": "tidak", "nggak": "tidak", "ngga": "tidak", "blm": "belum", "udh": "sudah",
-    "udah": "sudah", "sdh": "sudah", "sy": "saya", "dr": "dari", "krn": "karena",
-    "sm": "sama", "bs": "bisa", "jd": "jadi", "tp": "tapi", "org": "orang",
-    "rmh": "rumah", "dirumah": "di rumah", "pengen": "ingin", "pingin": "ingin",
-    "pgn": "ingin", "kepengen": "ingin", "pake": "pakai", "kalo": "kalau",
-    "trus": "terus", "gpp": "tidak apa", "sndiri": "sendiri", "bgt": "banget",
-    "thn": "tahun", "th": "tahun", "bln": "bulan", "hr": "hari", "tmn": "teman",
-    "dikit": "sedikit", "deket": "dekat", "nerima": "terima", "pesenan": "pesanan",
-    "dipesenin": "pesan", "telor": "telur", "ato": "atau", "skrg": "sekarang",
-    "stlh": "setelah", "bantu2": "bantu", "bareng": "bersama", "kurleb": "kurang lebih",
-    "ibu2": "ibu", "loker": "lowongan", "nyari": "cari", "ngasih": "kasih",
-    "sblm": "sebelum", "kemaren": "kemarin", "nganggur": "menganggur",
-    "gajian": "gaji", "digaji": "gaji", "nganter": "antar", "dianter": "antar",
-    # Sundanese
-    "imah": "rumah", "hoyong": "ingin", "hayang": "ingin", "budak": "anak",
-    "leutik": "kecil", "wae": "saja", "aja": "saja", "nu": "yang", "jeung": "dan",
-    "ka": "ke", "gawe": "kerja", "naon": "apa", "aya": "ada", "teu": "tidak",
-    "lauk": "ikan", "balong": "kolam", "hayam": "ayam", "endog": "telur",
-    "taleus": "talas", "sampeu": "singkong", "kiripik": "keripik", "nyeuseuh": "cuci",
-    "nyuci": "cuci", "nyetrika": "setrika", "setrikaan": "setrika", "ngasuh": "asuh",
-    "momong": "asuh", "ngemong": "asuh", "ngangon": "gembala", "melak": "tanam",
-    "nanem": "tanam", "nanam": "tanam", "kebon": "kebun", "sorangan": "sendiri",
-    "gaduh": "punya", "unggal": "setiap", "poe": "hari", "tatangga": "tetangga",
-    "ngabantuan": "bantu", "baheula": "dulu", "diuk": "duduk", "kitu": "begitu",
-    "ngala": "ambil", "pare": "padi", "tandur": "tanam padi", "hui": "ubi",
-    "awi": "bambu", "bapa": "bapak", "mah": "", "atuh": "", "euy": "", "teh": "",
-    "abdi": "saya", "salira": "kamu", "tukangeun": "belakang", "payun": "depan",
-    "sawah": "sawah", "ngarambet": "siang rumput", "ngarit": "arit rumput",
-    "manten": "pengantin", "nganten": "pengantin", "masakan": "masak",
-    "ngeliwet": "liwet", "dadak": "dadakan", "nyiram": "siram", "nyapu": "sapu",
-    "ngepel": "pel", "beberes": "bersih rumah", "berberes": "bersih rumah",
-    "milahin": "pilah", "ngitung": "hitung", "nyatet": "catat", "nyatat": "catat",
-    "nganyam": "anyam", "ngerajut": "rajut", "hakpen": "rajut hakpen",
-    "crochet": "rajut", "ngelem": "lem", "ngupas": "kupas", "ngulek": "ulek",
-    "ngolah": "olah", "ngurus": "urus", "ngurusin": "urus", "dandanin": "dandan",
-    "ngelukis": "lukis", "ngewarnain": "warna", "nyanting": "canting",
-    "ngecilin": "kecil permak", "mulung": "pulung sampah", "rongsok": "rongsokan",
-    "jajan": "jajanan", "gorengan": "goreng", "bala": "", "gehu": "goreng",
-    "cireng": "goreng", "brownis": "brownies", "bolu": "bolu kue", "klepon": "kue",
-    "nastar": "kue kering", "kastengel": "kue kering", "liwetan": "liwet",
+    "masakan": "masak", "dadak": "dadakan", "hakpen": "rajut hakpen", "crochet": "rajut",
+    "rongsok": "rongsokan", "jajan": "jajanan", "gorengan": "goreng", "bala": "",
+    "gehu": "goreng", "cireng": "goreng", "brownis": "brownies", "bolu": "bolu kue",
+    "klepon": "kue", "nastar": "kue kering", "kastengel": "kue kering", "liwetan": "liwet",
     "prasmanan": "katering", "catering": "katering", "nasbox": "nasi box",
     "mua": "makeup rias", "make": "makeup", "dandan": "rias dandan",
     "baby": "bayi", "sitter": "asuh", "babysitter": "asuh anak", "daycare": "asuh anak",
     "art": "pembantu rumah tangga", "laundry": "laundri cuci", "laundri": "cuci",
     "kiloan": "cuci", "homestay": "homestay inap", "villa": "vila",
     "ternakan": "ternak", "peternakan": "ternak", "beternak": "ternak",
-    "melihara": "pelihara", "miara": "pelihara", "ngebatik": "batik",
-    "cabe": "cabai", "nanem2": "tanam", "greenhouse": "hidroponik",
-    "pembukuan": "catat keuangan", "modal": "modal", "kredit": "pinjam",
-    "kerjain": "kerja", "dikerjain": "kerja", "ngerjain": "kerja",
+    "greenhouse": "hidroponik", "pembukuan": "catat keuangan", "kredit": "pinjam",
+    "smartphone": "handphone android", "garment": "garmen", "mulung": "pulung sampah",
+    "kecilkan": "kecil permak", "setrikaan": "setrika",
 }
 
 # Words that carry no matching signal. "bisa", "kerja" and "buat" are kept on

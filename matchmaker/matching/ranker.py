@@ -26,7 +26,6 @@ from .features import (
     KIND_CODE,
     PREF_CODE,
     PREF_FIT,
-    PREF_WEIGHTED,
     TIERS,
     TRAINING_KINDS,
     CodeBook,
@@ -45,42 +44,23 @@ from .features import (
 )
 from .reasons import CONCEPT_LABELS, asset_label, label, message
 from .schema import HouseholdRecord, OfferRecord
+from .skills import SkillReasons, SkillVocabulary, read_profile
+from .terms import (
+    BROAD_CONCEPTS,
+    BUSINESS_WORDS,
+    DEFAULT_BIAS,
+    DEFAULT_WEIGHTS,
+    FEATURE_NAMES,
+    INCOMPLETE_INFO,
+    MAX_MASK_CONCEPTS,
+    MEANS_KINDS,
+    SUPPORT_KINDS,
+    offer_terms,
+    pair_terms,
+)
+from .terms import feasible as feasible_mask
 from .text import IndonesianNormalizer, default_normalizer
 
-# Feature weights of the linear score: a consensus of coordinate searches run
-# separately on two halves of the development district's households, each
-# checked on the other half. Kept as a plain dict so callers can override
-# single entries.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "text": 1.0,
-    "concept": 2.0,
-    "skill": 0.3,
-    "desa": 1.6,
-    "kecamatan": 0.3,
-    "pref": 0.6,
-    "home": 0.35,
-    "hours": 0.75,
-    "asset_has": 0.2,
-    "asset_lack": -0.8,
-    "hardship": -1.0,
-    "places": 0.15,
-    "entry": 1.1,
-    "support": 1.0,
-}
-# Words showing she already runs a small business (so credit, coaching and
-# licensing help are useful to her).
-BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
-SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
-INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
-# The score is sigmoid(raw + bias); a learned model supplies its own intercept.
-DEFAULT_BIAS = -2.0
-# The pair features the linear score is made of, in the order of :meth:`MatchRanker.pair_features`.
-# The score's raw value is exactly the dot product of these with :meth:`MatchRanker.feature_weights`
-# ("load" is weighted by ``load_penalty``).
-FEATURE_NAMES: tuple[str, ...] = (
-    "text", "concept", "skill", "desa", "kecamatan", "pref", "home", "hours",
-    "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
-)
 FUZZY_TOKEN_CUTOFF = 80.0
 
 
@@ -146,6 +126,10 @@ class MatchRanker(BaseEstimator):
     drift_threshold:
         Share of out-of-vocabulary tokens in a partial update above which the
         vectorisers are refitted on the whole offer set.
+    skill_vocabulary:
+        The canonical skills vocabulary (a :class:`~.skills.SkillVocabulary`) that
+        "matching skills" and "still to learn" reasons are written from. Without it the
+        reasons name no skills at all, never free words.
     """
 
     def __init__(
@@ -159,6 +143,7 @@ class MatchRanker(BaseEstimator):
         load_penalty: float = 0.15,
         pool_size: int = 64,
         drift_threshold: float = 0.3,
+        skill_vocabulary: SkillVocabulary | None = None,
     ) -> None:
         self.weights = weights
         self.word_weight = word_weight
@@ -169,6 +154,7 @@ class MatchRanker(BaseEstimator):
         self.load_penalty = load_penalty
         self.pool_size = pool_size
         self.drift_threshold = drift_threshold
+        self.skill_vocabulary = skill_vocabulary
 
     # ------------------------------------------------------------------ fit
     def fit(self, offers: Sequence[OfferRecord], households: Sequence[HouseholdRecord] | None = None) -> MatchRanker:
@@ -176,6 +162,7 @@ class MatchRanker(BaseEstimator):
         self.weights_ = {**DEFAULT_WEIGHTS, **(self.weights or {})}
         self.normalizer_ = default_normalizer()
         self.codebook_ = CodeBook()
+        self.skill_reasons_ = SkillReasons(self.skill_vocabulary) if self.skill_vocabulary is not None else None
         offers = list(offers)
         full = [self._norm(offer_text(o)) for o in offers]
         core = [self._norm(offer_core_text(o)) for o in offers]
@@ -282,6 +269,8 @@ class MatchRanker(BaseEstimator):
             if row is not None:
                 self.offers_.cols["active"][row] = False
                 self._offer_concept_cache_.pop(oid, None)
+                if self.skill_reasons_ is not None:
+                    self.skill_reasons_.forget([oid])
                 n += 1
         if n:
             self._index_training()
@@ -325,6 +314,8 @@ class MatchRanker(BaseEstimator):
                 self.fit_households(households)
             return True
         core = [self._norm(offer_core_text(o)) for o in offers]
+        if self.skill_reasons_ is not None:
+            self.skill_reasons_.forget(changed)
         for oid in changed:
             self._offer_concept_cache_.pop(oid, None)
             row = self.offers_.row_of.get(oid)
@@ -337,10 +328,14 @@ class MatchRanker(BaseEstimator):
 
     # ------------------------------------------------------------- ranking
     def rank_offers(self, household: HouseholdRecord, k: int = 10, lang: str = "id",
-                    exclude: Iterable[str] = ()) -> list[Match]:
+                    exclude: Iterable[str] = (), kinds: Iterable[str] | None = None,
+                    tiers: Iterable[str] | None = None) -> list[Match]:
         """Best feasible offers for one household, best first.
 
         ``exclude``: offer ids never to return (say, offers she already has a match with).
+        ``kinds`` / ``tiers``: only offers of these kinds / at these distances from her
+        (``desa``, ``kecamatan``, ``kabupaten``); the filter is part of the query, so a
+        filtered list holds every suitable offer that passes it, not a cut of the unfiltered head.
         """
         self._check_fitted()
         store = self.offers_
@@ -355,8 +350,13 @@ class MatchRanker(BaseEstimator):
         h_cols = self._household_cols(household, heads, full)
         cache: dict[str, bool] = {}
         sim = _sparse_dot(idx, val, store.text_T, len(store))
-        raw, feasible = self._stage1(store.cols, h_cols, sim)
+        raw, feasible, tier = self._stage1(store.cols, h_cols, sim)
         feasible = _without(feasible, store.row_of, exclude)
+        if kinds is not None:
+            codes = [KIND_CODE[kind] for kind in kinds if kind in KIND_CODE]
+            feasible = feasible & np.isin(store.cols["kind"], codes)
+        if tiers is not None:
+            feasible = feasible & np.isin(tier, [TIERS[t] for t in tiers if t in TIERS])
         pool = _top_pool(raw, feasible, max(self.pool_size, k))
         if pool.size == 0:
             return []
@@ -400,7 +400,7 @@ class MatchRanker(BaseEstimator):
         o_cols = self._offer_cols(offer)
         o_store.phrases = [classify_skills(offer.skills, self.normalizer_)]
         sim = _sparse_dot(idx, val, store.text_T, len(store))
-        raw, feasible = self._stage1(o_cols, store.cols, sim)
+        raw, feasible, _ = self._stage1(o_cols, store.cols, sim)
         feasible = feasible & store.live
         if only is not None:
             allowed = np.zeros(len(store), dtype=bool)
@@ -467,7 +467,7 @@ class MatchRanker(BaseEstimator):
         concept = concept / w["concept"] if w["concept"] > 0 else np.zeros(rows.size)
         h = self._household_cols(household, heads, full)
         o = {name: col[rows] for name, col in store.cols.items() if name != "static"}
-        feasible, tier = self._feasible(o, h)
+        feasible, tier = feasible_mask(o, h)
         feasible = np.broadcast_to(feasible, (rows.size,)).copy()
         tier = np.broadcast_to(tier, (rows.size,))
         h_tokens = frozenset(full.split())
@@ -475,29 +475,10 @@ class MatchRanker(BaseEstimator):
         cache: dict[str, Any] = {}
         skill = np.array([self._skill_share(store.records[i], store.phrases[i], household, h_tokens, h_assets, cache)
                           for i in rows], dtype=np.float64)
-        req = o["req"]
-        c = int(h["constraints"][0])
-        hardship = (bool(c & CONSTRAINT_BIT["no_smartphone"]) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(float)
-        hardship += bool(c & CONSTRAINT_BIT["no_transport"]) & ~o["home"] & (tier > 0)
-        hardship += bool(c & CONSTRAINT_BIT["disability"]) & ~o["home"]
-        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
-        columns = {
-            "text": text,
-            "concept": concept,
-            "skill": skill,
-            "desa": tier == 0,
-            "kecamatan": tier == 1,
-            "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
-            "home": o["home"] & h["wants_home"],
-            "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
-            "asset_has": _popcount(req & h["assets"]),
-            "asset_lack": _popcount(req & ~h["assets"]),
-            "hardship": hardship,
-            "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
-            "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
-            "entry": o["soft"] * (h["info"] < 4),
-            "support": o["support"] & h["biz"],
-        }
+        columns: dict[str, Any] = {"text": text, "concept": concept, "skill": skill}
+        columns.update(pair_terms(o, h, tier))
+        columns.update(offer_terms(o))
+        columns = {name: 0.0 if value is None else value for name, value in columns.items()}
         X = np.column_stack([np.broadcast_to(np.asarray(columns[name], dtype=np.float64), (rows.size,))
                              for name in FEATURE_NAMES]) if rows.size else np.zeros((0, len(FEATURE_NAMES)))
         incomplete = int(h["info"][0]) < INCOMPLETE_INFO
@@ -632,6 +613,9 @@ class MatchRanker(BaseEstimator):
             sum(1 for p in phrases if p.kind == "soft") / max(len(phrases), 1),
             offer.kind in SUPPORT_KINDS,
             provider,
+            self._concept_mask(self._norm(offer_core_text(offer)).split()),
+            offer.kind == "training",
+            offer.kind in MEANS_KINDS,
         )
 
     def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
@@ -694,6 +678,7 @@ class MatchRanker(BaseEstimator):
         for c in h.constraints:
             constraints |= CONSTRAINT_BIT.get(c, 0)
         interest_tokens = set(self._norm(h.interests).split())
+        stated, means = read_profile(h)
         wants_home = bool(h.home_based_only or constraints & CONSTRAINT_BIT["childcare"] or "rumah" in interest_tokens)
         experience = self._norm(h.experience).split()
         info = profile_information(head.split()) + profile_information(experience)
@@ -709,18 +694,21 @@ class MatchRanker(BaseEstimator):
             wants_home,
             info,
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
+            self._concept_mask(interest_tokens),
+            self._concept_mask(self._norm(stated).split(), specific=True),
+            h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
         )
 
-    @staticmethod
-    def _feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """FORMAT.md hard constraints as one vectorised mask, plus the locality tier."""
-        # Codes are hierarchical, so the tier is 3 minus the levels shared.
-        same_desa = o["desa"] == h["desa"]
-        tier = 3 - (o["kab"] == h["kab"]).view(np.int8) - (o["kec"] == h["kec"]).view(np.int8) - same_desa.view(np.int8)
-        allowed = np.minimum(o["reach"], h["travel"])
-        reachable = (tier <= allowed) | (o["home"] & (tier <= 2))
-        feasible = o["active"] & o["open"] & reachable & (~h["hbo"] | o["home"] | same_desa)
-        return feasible, tier
+    def _concept_mask(self, tokens: Iterable[str], specific: bool = False) -> int:
+        """Bit mask of the livelihood concepts the tokens name (``specific``: not the broad ones)."""
+        lex = self.concept_vectorizer_.lexicon_
+        names = self.concept_vectorizer_.concept_names_
+        mask = 0
+        for token in set(tokens):
+            for c in lex.get(token, ()):
+                if c < MAX_MASK_CONCEPTS and not (specific and names[c] in BROAD_CONCEPTS):
+                    mask |= 1 << c
+        return mask
 
     def _combine(self, text: sp.spmatrix, concepts: sp.spmatrix) -> sp.csr_matrix:
         """Side-by-side text and concept blocks, scaled so one dot product gives
@@ -733,46 +721,30 @@ class MatchRanker(BaseEstimator):
         ).astype(np.float32)
 
     def _stage1(self, o: dict[str, np.ndarray], h: dict[str, np.ndarray],
-                sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Vectorised feasibility mask and stage-1 score; one side has length 1.
+                sim: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vectorised feasibility mask, stage-1 score and locality tier; one side has length 1.
 
-        ``sim`` is the already weighted text + concept similarity.
+        ``sim`` is the already weighted text + concept similarity; every other term comes
+        from :meth:`_pair_terms` and :meth:`_static_terms`, the same definitions
+        :meth:`pair_features` uses.
         """
         w = self.weights_
-        feasible, tier = self._feasible(o, h)
-        # fmax/fmin drop NaN: unknown hours on either side is neutral.
-        hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
+        feasible, tier = feasible_mask(o, h)
         raw = sim.astype(np.float64)
-        raw += np.where(tier == 0, w["desa"], np.where(tier == 1, w["kecamatan"], 0.0))
-        raw -= w["hours"] * np.fmin(np.fmax(hours_gap, 0.0), 1.5)
-        raw += PREF_WEIGHTED[h["pref"], o["kind"]] * w["pref"]
-        raw += w["home"] * (o["home"] & h["wants_home"])
-        req = o["req"]
-        if (req != 0).any():
-            raw += w["asset_has"] * _popcount(req & h["assets"]) + w["asset_lack"] * _popcount(req & ~h["assets"])
-        c = h["constraints"]
-        if (c != 0).any():
-            hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
-                np.float32)
-            hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
-            hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
-            raw += w["hardship"] * hardship
+        for name, value in pair_terms(o, h, tier).items():
+            if value is not None:
+                raw += w[name] * value
         raw += self._static_terms(o)
-        raw += w["entry"] * o["soft"] * (h["info"] < 4)
-        raw += w["support"] * (o["support"] & h["biz"])
         raw = np.broadcast_to(raw, feasible.shape).astype(np.float64)
-        return raw, feasible
+        return raw, feasible, tier
 
     def _static_terms(self, o: dict[str, np.ndarray]) -> np.ndarray:
-        """Offer-only terms (places left, pending-proposal load), cached per index."""
+        """The weighted offer-only terms, cached per index."""
         static = o.get("static")
         if static is not None:
             return static
-        w = self.weights_
-        return (
-            w["places"] * np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0)
-            - self.load_penalty * np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0))
-        ).astype(np.float32)
+        terms = offer_terms(o)
+        return (self.weights_["places"] * terms["places"] + self.load_penalty * terms["load"]).astype(np.float32)
 
     def _skill_share(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
                      h_tokens: frozenset[str], h_assets: int, cache: dict[str, bool] | None = None) -> float:
@@ -850,7 +822,7 @@ class MatchRanker(BaseEstimator):
                  row: int, raw: float, skill: float, incomplete: bool, lang: str,
                  cache: dict[str, Any], training_ok: _LazyMask) -> Match:
         h_assets = int(h_cols["assets"][0])
-        matched, missing, _ = self._match_phrases(phrases, h_tokens, h_assets, cache)
+        matched, skill_missing = self._skill_reasons(offer, phrases, household, lang, cache)
         reasons: list[str] = []
         if incomplete:
             reasons.append(message("incomplete", lang))
@@ -878,7 +850,6 @@ class MatchRanker(BaseEstimator):
         if offer.hours_per_week is not None and household.hours_per_week is not None:
             fits = offer.hours_per_week <= household.hours_per_week * 1.1
             reasons.append(message("hours" if fits else "too_many_hours", lang))
-        skill_missing = [m for m in missing if not any(p.text == m and p.kind == "asset" for p in phrases)]
         training = self._suggest_training(offer, skill_missing, training_ok, cache)
         if skill_missing:
             reasons.append(message("missing", lang, items=", ".join(skill_missing)))
@@ -890,6 +861,24 @@ class MatchRanker(BaseEstimator):
             score *= 0.5
         return Match(offer.id, household.id, round(score, 6), reasons, skill_missing, training)
 
+    def _skill_reasons(self, offer: OfferRecord, phrases: list[SkillPhrase], household: HouseholdRecord,
+                       lang: str, cache: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """Labels of the offer's canonical skills she has and of those she lacks.
+
+        Only canonical skills of the vocabulary: never a trait, an asset, a wish or a word
+        she wrote; never "lacks" a skill she is recognised as having.
+        """
+        reasons = self.skill_reasons_
+        if reasons is None:
+            return [], []
+        key = "\x02" + household.id
+        hers = cache.get(key)
+        if hers is None:
+            hers = reasons.household_skills(household)
+            cache[key] = hers
+        has, lacks = reasons.split(reasons.offer_skills(offer, phrases), hers)
+        return reasons.labels(has, lang), reasons.labels(lacks, lang)
+
     def _shared_concepts(self, offer: OfferRecord, h_tokens: frozenset[str]) -> list[str]:
         lex = self.concept_vectorizer_.lexicon_
         names = self.concept_vectorizer_.concept_names_
@@ -898,9 +887,8 @@ class MatchRanker(BaseEstimator):
         if theirs is None:
             theirs = {c for t in self._norm(offer_core_text(offer)).split() for c in lex.get(t, ())}
             self._offer_concept_cache_[offer.id] = theirs
-        generic = {"food", "craft", "livestock"}
         shared = sorted(mine & theirs, key=lambda c: names[c])
-        specific = [names[c] for c in shared if names[c] not in generic]
+        specific = [names[c] for c in shared if names[c] not in BROAD_CONCEPTS]
         return specific or [names[c] for c in shared]
 
     @staticmethod
@@ -915,7 +903,7 @@ class MatchRanker(BaseEstimator):
 
     def _training_feasible_lazy(self, h_cols: dict[str, np.ndarray]) -> _LazyMask:
         """Which village programmes she could attend, computed only where asked."""
-        return _LazyMask(self._training_cols_, h_cols, self._feasible)
+        return _LazyMask(self._training_cols_, h_cols, feasible_mask)
 
     def _suggest_training(self, offer: OfferRecord, missing: list[str], training_ok: _LazyMask,
                           cache: dict[str, Any]) -> SuggestedTraining | None:
@@ -1005,12 +993,13 @@ OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
     ("active", bool), ("open", bool), ("kind", np.int8), ("home", bool), ("reach", np.int8),
     ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
     ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
-    ("provider", np.int64),
+    ("provider", np.int64), ("cmask", np.int64), ("training", bool), ("means", bool),
 )
 HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),
     ("kab", np.int32), ("hours", np.float32), ("assets", np.int64), ("constraints", np.int8),
-    ("wants_home", bool), ("info", np.int16), ("biz", bool),
+    ("wants_home", bool), ("info", np.int16), ("biz", bool), ("want", np.int64), ("skilled", np.int64),
+    ("needs_means", bool),
 )
 
 
@@ -1038,10 +1027,6 @@ def _without(feasible: np.ndarray, row_of: dict[str, int], exclude: Iterable[str
     feasible = np.array(feasible, dtype=bool)
     feasible[rows] = False
     return feasible
-
-
-def _popcount(bits: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(bits.astype(np.int64)).astype(np.float32)
 
 
 def _top_pool(raw: np.ndarray, feasible: np.ndarray, size: int) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Indonesian text normalisation: slang, Sundanese, stopwords and cached stemming."""
+"""Indonesian text normalisation: regional words, livelihood folding, stopwords and cached stemming."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..reference.regional import standardise
 from .lexicon import COLLOQUIAL, STEM_EXCEPTIONS, STOPWORDS
 
 _TOKEN_RE = re.compile(r"[a-z]+(?:2)?")
@@ -91,8 +92,10 @@ def _strip_colloquial_affixes(token: str, words: Any) -> str | None:
 class IndonesianNormalizer(BaseEstimator, TransformerMixin):
     """Turn raw informal Indonesian into space-joined normalised tokens.
 
-    Steps: lower case, undo digit reduplication, map slang and Sundanese words
-    to standard Indonesian, drop stopwords, stem with a cached Sastrawi.
+    Steps: rewrite regional and slang words in standard Indonesian
+    (:func:`matchmaker.reference.regional.standardise`, which reads the
+    per-language data files), lower case, undo digit reduplication, fold
+    livelihood words (``colloquial``), drop stopwords, stem with a cached Sastrawi.
     Stateless: ``fit`` only validates, so it can sit anywhere in a Pipeline.
     """
 
@@ -119,7 +122,7 @@ class IndonesianNormalizer(BaseEstimator, TransformerMixin):
         """Normalise one text into a list of tokens."""
         self._ensure_state()
         out: list[str] = []
-        text = _REDUP_RE.sub(r"\1", (text or "").lower())
+        text = _REDUP_RE.sub(r"\1", standardise(text or "").lower())
         for raw in _TOKEN_RE.findall(text):
             cached = self._token_cache.get(raw)
             if cached is None:

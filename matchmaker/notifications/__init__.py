@@ -34,7 +34,14 @@ class Kind:
     DECLINED = "declined"  # a facilitator: the partner declined her household
     REQUEST_DECLINED = "request_declined"  # a partner: the facilitator declined its request
     CHECKIN_DUE = "checkin_due"  # a facilitator: a follow-up visit after graduation is due
-    ALL = (INTRODUCTION, REQUEST, ACCEPTED, DECLINED, REQUEST_DECLINED, CHECKIN_DUE)
+    WITHDRAWN = "withdrawn"  # a facilitator: a suspended or rejected partner's pending match was withdrawn
+    # NIK cases (matchmaker.households.collisions), decided by the coordinator:
+    NIK_TRANSFERRED_IN = "nik_transferred_in"  # the requesting facilitator: the household is now hers
+    NIK_TRANSFERRED_OUT = "nik_transferred_out"  # the facilitator who held it: it moved to someone else
+    NIK_KEPT = "nik_kept"  # the requesting facilitator: the NIK stays where it is (no household named)
+    NIK_CHECKED = "nik_checked"  # the facilitator who holds it: checked, it stays in her caseload
+    ALL = (INTRODUCTION, REQUEST, ACCEPTED, DECLINED, REQUEST_DECLINED, CHECKIN_DUE, WITHDRAWN,
+           NIK_TRANSFERRED_IN, NIK_TRANSFERRED_OUT, NIK_KEPT, NIK_CHECKED)
 
 
 # Placeholders: %(name)s (the household: full name for her facilitator and coordinator, first
@@ -46,6 +53,20 @@ TEXTS: dict[str, Any] = {
     Kind.DECLINED: _l("%(partner)s declined %(name)s for “%(offer)s”."),
     Kind.REQUEST_DECLINED: _l("The facilitator declined your request to meet %(name)s for “%(offer)s”."),
     Kind.CHECKIN_DUE: _l("A check-in with %(name)s is due (%(months)s months after graduation)."),
+    Kind.WITHDRAWN: _l(
+        "%(partner)s is suspended: the introduction of %(name)s for “%(offer)s” was withdrawn. "
+        "Look for another partner."
+    ),
+    Kind.NIK_TRANSFERRED_IN: _l("NIK case %(case)s: the coordinator moved %(name)s into your caseload."),
+    Kind.NIK_TRANSFERRED_OUT: _l(
+        "NIK case %(case)s: the coordinator moved %(name)s to another facilitator's caseload."
+    ),
+    Kind.NIK_KEPT: _l(
+        "NIK case %(case)s: the coordinator checked the NIK you submitted; it cannot be registered in your caseload. "
+        "Ask the coordinator for the details."
+    ),
+    Kind.NIK_CHECKED: _l("NIK case %(case)s: the coordinator checked the registration of %(name)s; she stays in your "
+                         "caseload."),
 }
 
 
@@ -112,7 +133,7 @@ def text_of(notification: Notification, viewer: User) -> str:
     """The notification's sentence in the current language."""
     match = notification.match
     household = notification.household or (match.household if match is not None else None)
-    values: dict[str, Any] = {"offer": "", "partner": "", "months": ""}
+    values: dict[str, Any] = {"offer": "", "partner": "", "months": "", "case": ""}
     values.update(notification.params or {})
     values["name"] = _household_name(viewer, household)
     if match is not None:

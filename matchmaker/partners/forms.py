@@ -154,7 +154,8 @@ class OfferForm(DesaPicker, OnceOnlyForm):
     desa_name = StringField(_l("Where it happens (desa)"), validators=[max_length(200)])
     home_based = BooleanField(_l("Can be done from home"))
     reach = SelectField(
-        _l("Who may apply"), default=Reach.SUBDISTRICT, validators=[required()], validate_choice=True
+        _l("Who may apply"), default=Reach.SUBDISTRICT, validators=[required()], validate_choice=True,
+        description=_l("Holds for work done from home too: only candidates from here are proposed."),
     )
     hours_per_week = IntegerField(
         _l("Hours per week"),

@@ -7,7 +7,10 @@ words that match no term exactly get one more chance with rapidfuzz, which forgi
 two (``ngejait``, ``menjaiht``). A phrase that matches nothing is returned as free text so
 that the facilitator can keep it: nothing she wrote is silently dropped.
 
-Pure over the vocabulary file (no database); the ``skill`` table has the same slugs.
+Regional words are read through :func:`matchmaker.reference.regional.standardise` (``ngaput``,
+``hayam``, ``dodolan``): the vocabulary lists Indonesian and informal forms, the regional data
+files the words of each language. Pure over the vocabulary file (no database); the ``skill``
+table has the same slugs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .regional import standardise
 from .skills import Vocabulary, vocabulary
 
 MAX_NGRAM = 7
@@ -38,6 +42,7 @@ STOPWORDS = frozenset(
     """.split()
 )
 _CONJUNCTIONS = frozenset({"dan", "atau", "serta", "sama", "plus", "juga", "terus", "trus", "lalu"})
+_CONJUNCTION_TUPLES = frozenset((word,) for word in _CONJUNCTIONS)
 _SEGMENT = re.compile(r"[^,;.\n\r!?|]+")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _COLLOQUIAL_PREFIXES = ("nge", "ng", "meng", "mem", "men", "me", "di")
@@ -140,11 +145,23 @@ def _fuzzy_term(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | No
     return terms.slugs[slot], 100.0 * (1 - distance / max(len(text), 1))
 
 
-def _lookup(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
-    """Exact term, then a colloquial prefix dropped (``ngobras`` → ``obras``), then a typo."""
+def _standard(words: tuple[str, ...], context: str) -> tuple[str, ...]:
+    """``words`` in standard Indonesian (regional data files; languages detected on ``context``)."""
+    return fold_phrase(standardise(" ".join(words), context))
+
+
+def _lookup(words: tuple[str, ...], terms: _Terms, context: str = "") -> tuple[str, float] | None:
+    """Exact term, then the words in standard Indonesian (``ngaput`` → ``jahit``), then a colloquial
+    prefix dropped (``ngobras`` → ``obras``), then a typo."""
     slug = terms.by_words.get(words)
     if slug:
         return slug, 100.0
+    edges_are_filler = _is_filler(words[0], context) or _is_filler(words[-1], context)
+    standard = () if edges_are_filler else _standard(words, context)
+    if standard and standard != words:
+        slug = terms.by_words.get(standard)
+        if slug:
+            return slug, 95.0
     if len(words) == 1:
         word = words[0]
         for prefix in _COLLOQUIAL_PREFIXES:
@@ -152,9 +169,17 @@ def _lookup(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
                 slug = terms.by_words.get((word[len(prefix):],))
                 if slug:
                     return slug, 90.0
-    if words[0] in STOPWORDS or words[-1] in STOPWORDS:
+    if edges_are_filler:
         return None
     return _fuzzy_term(words, terms)
+
+
+def _is_filler(word: str, context: str) -> bool:
+    """Whether ``word`` is filler, in Indonesian or once standardised (``abdi tiasa`` is ``saya bisa``)."""
+    if word in STOPWORDS:
+        return True
+    standard = _standard((word,), context)
+    return bool(standard) and standard != (word,) and all(item in STOPWORDS for item in standard)
 
 
 def resolve_skills(text: str) -> SkillResolution:
@@ -174,7 +199,7 @@ def resolve_skills(text: str) -> SkillResolution:
         candidates: list[tuple[int, int, str, float]] = []
         for start in range(len(folded)):
             for length in range(min(MAX_NGRAM, len(folded) - start), 0, -1):
-                hit = _lookup(folded[start : start + length], terms)
+                hit = _lookup(folded[start : start + length], terms, text)
                 if hit:
                     candidates.append((start, start + length, hit[0], hit[1]))
         # Longest first, then surest, then rightmost: in Indonesian the object after the verb is the specific part.
@@ -213,10 +238,10 @@ def _leftovers(text: str, words: list[tuple[str, int, int]], taken: list[bool]) 
     phrases: list[str] = []
     run: list[tuple[str, int, int]] = []
     for (word, start, end), used in [*zip(words, taken, strict=True), (("", 0, 0), True)]:
-        if not used and word not in _CONJUNCTIONS:
+        if not used and word not in _CONJUNCTIONS and _standard((fold_word(word),), text) not in _CONJUNCTION_TUPLES:
             run.append((word, start, end))
             continue
-        content = [index for index, (item, _s, _e) in enumerate(run) if item not in STOPWORDS]
+        content = [index for index, (item, _s, _e) in enumerate(run) if not _is_filler(fold_word(item), text)]
         if content:
             phrases.append(text[run[content[0]][1] : run[content[-1]][2]])
         run = []
@@ -254,3 +279,37 @@ def search_skills(query: str, limit: int = 10) -> list[SkillSuggestion]:
             offer(terms.search_slugs[slot], 0.9 * score, term)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     return [_suggestion(vocab, slug, score, term) for slug, (score, term) in ranked]
+
+
+# Reasons shown to people name a skill only when the words are this sure (0–100): a one-letter
+# look-alike ("kompor" for "kompos") is fine as a suggestion to confirm, not as a stated fact.
+REASON_MIN_SCORE = 90.0
+
+
+@lru_cache(maxsize=50_000)
+def _sure_slugs(text: str) -> tuple[str, ...]:
+    return tuple(s.slug for s in resolve_skills(text).skills if s.score >= REASON_MIN_SCORE)
+
+
+class VocabularyForRanking:
+    """The shipped skills vocabulary as the ranking engine's ``SkillVocabulary``.
+
+    Pure over the vocabulary file (no database), so the app and ``flask ranker evaluate``
+    hand the same vocabulary to the engine, which itself imports nothing of the app.
+    """
+
+    def resolve(self, text: str) -> list[str]:
+        """Slugs of the canonical skills ``text`` surely names, surest first."""
+        return list(_sure_slugs(text or ""))
+
+    def label(self, slug: str, lang: str) -> str:
+        """The skill's Indonesian (default) or English name; the slug if it is unknown."""
+        entry = _entries().get(slug)
+        if entry is None:
+            return slug.replace("-", " ")
+        return entry.name_en if lang == "en" else entry.name_id
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict:
+    return {entry.slug: entry for entry in vocabulary().skills}

@@ -27,6 +27,8 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .regional import standardise
+
 DATA_FILE = Path(__file__).with_name("data") / "vocabularies.json"
 MAX_NGRAM = 6
 # Words that say what follows is absent: "tidak punya motor", "gak ada hp", "belum punya kompor".
@@ -153,10 +155,11 @@ def _words(text: str) -> tuple[str, ...]:
 def normalise(text: str) -> str:
     """Fold written text for look-ups: lower-case ASCII, ``dua2nya`` → ``duaduanya``, punctuation to spaces.
 
-    This is the one normalisation step of every vocabulary look-up (a regional-language
-    rewrite belongs here).
+    This is the one normalisation step of every vocabulary look-up: regional and colloquial
+    words are first rewritten in standard Indonesian (:func:`matchmaker.reference.regional.standardise`:
+    Sundanese ``henteu`` is ``tidak``, ``balong`` is ``kolam``).
     """
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = unicodedata.normalize("NFKD", standardise(str(text or "")))
     text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
     text = _REDUPLICATION.sub(lambda m: m.group(1) + m.group(1) + m.group(2), text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
@@ -357,14 +360,16 @@ def _add(items: list[str], code: str) -> None:
 
 
 def _scan(words: tuple[str, ...], index: _Index) -> list[tuple[int, int, str, float]]:
-    """Non-overlapping matches in ``words``: longest first, then surest, in reading order."""
+    """Non-overlapping matches in ``words`` (longest, surest, rightmost first), in reading order."""
     candidates: list[tuple[int, int, str, float]] = []
     for start in range(len(words)):
         for length in range(min(MAX_NGRAM, len(words) - start), 0, -1):
             hit = _lookup(words[start : start + length], index)
             if hit:
                 candidates.append((start, start + length, hit[0], hit[1]))
-    candidates.sort(key=lambda item: (-(item[1] - item[0]), -item[3], item[0]))
+    # Longest first, then surest, then rightmost: the object after a verb is the specific part
+    # ("urus mertua sakit" is a sick in-law to care for), as in the skill resolver.
+    candidates.sort(key=lambda item: (-(item[1] - item[0]), -item[3], -item[0]))
     taken = [False] * len(words)
     chosen = []
     for start, end, code, score in candidates:

@@ -6,7 +6,7 @@ codes of the asset vocabulary; words that are no code move to the new ``assets_t
 so nothing she wrote is lost. ``profile_notes`` keeps optional sheet cells no vocabulary knew.
 
 Revision ID: 8250610069e0
-Revises: c5e0ff5447df
+Revises: 2647ad719f20
 Create Date: 2026-12-03 09:23:15.958040
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "8250610069e0"
-down_revision = "c5e0ff5447df"
+down_revision = "2647ad719f20"
 branch_labels = None
 depends_on = None
 

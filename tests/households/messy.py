@@ -243,7 +243,7 @@ def messy_workbook(
         born = _nik_birth(existing_nik)
         cells = {"NIK": existing_nik, "Nama": "Wati Lestari", "Tgl Lahir": born.strftime("%d/%m/%Y"),
                  "Desa": "Sukamaju", "Kec.": "Cibungbulang"}
-        add(cells, Expected("error", "NIK", "nik.taken_elsewhere"), existing_nik)
+        add(cells, Expected("error", "NIK", "nik.unavailable"), existing_nik)
     # Likely duplicate of a household in the database (the first own one), under a new NIK.
     if existing_own:
         name, born, desa_code = next(iter(existing_own.values()))

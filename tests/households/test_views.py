@@ -56,7 +56,8 @@ def test_errors_are_shown_next_to_their_fields_in_indonesian(caseload, client):
     assert "nomor telepon Indonesia" in errors["phone"]
     assert "desa" in errors["desa"].lower()
     taken = dict(FORM, nik=caseload["other"].nik, birth_date=caseload["other"].birth_date.isoformat())
-    assert "pendamping lain" in _errors(client.post("/households/new", data=taken))["nik"]
+    held = _errors(client.post("/households/new", data=taken))["nik"]
+    assert "koordinator akan memeriksanya" in held and "pendamping lain" not in held
     graduated = dict(FORM, status="graduated")
     assert "status" in _errors(client.post("/households/new", data=graduated))
     assert db.session.scalar(select(func.count()).select_from(Household)) == 5

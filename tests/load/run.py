@@ -238,6 +238,7 @@ def start_gunicorn(args: argparse.Namespace, app_env: dict[str, str], out: Path)
     log = open(out / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+         # The production timeout; with threads it only restarts a frozen worker (see README).
          "--threads", str(args.threads), "--timeout", "60",
          # Longer than the users' pauses, as a proxy in front would keep them: no race between
          # a connection closed for idleness and the next request sent on it.

@@ -26,3 +26,11 @@ def dev_path() -> Path:
 def dev_set(dev_path: Path) -> JudgmentSet:
     """The parsed development district."""
     return JudgmentSet.from_json(dev_path)
+
+
+@pytest.fixture(scope="session")
+def skill_vocabulary():
+    """The shipped canonical skills vocabulary, as the app hands it to the engine."""
+    from matchmaker.reference.skill_resolver import VocabularyForRanking
+
+    return VocabularyForRanking()

@@ -47,13 +47,31 @@ def test_reach_kabupaten_tier():
     assert _ids(offers, household("H", travel="kabupaten")) == ["KAB"]
 
 
-def test_home_based_offer_reachable_anywhere_in_kabupaten():
-    """Home-based piecework from another kecamatan would wrongly disappear."""
+def test_home_based_offer_waives_her_travel_not_the_partners_reach():
+    """Home-based piecework would be hidden from a woman who cannot travel, or shown past the partner's reach."""
     offers = [
-        offer("HOME", home_based=True, reach="desa", village_code="32.01.30.2009"),
+        offer("KAB", home_based=True, reach="kabupaten", village_code="32.01.30.2009"),
+        offer("KEC", home_based=True, reach="kecamatan", village_code="32.01.30.2009"),
+        offer("KEC_HERS", home_based=True, reach="kecamatan", village_code="32.01.16.2001"),
+        offer("DESA", home_based=True, reach="desa", village_code="32.01.16.2001"),
         offer("OUT", home_based=True, reach="kabupaten", village_code="32.02.30.2009"),
     ]
-    assert _ids(offers, household("H", travel="desa")) == ["HOME"]
+    assert sorted(_ids(offers, household("H", travel="desa"))) == ["KAB", "KEC_HERS"]
+
+
+def test_reference_check_follows_the_reach_rule():
+    """The evaluation would count a home-based offer past its reach as fine."""
+    hh = household("H", travel="desa")
+    assert violates(offer("KEC", home_based=True, reach="kecamatan", village_code="32.01.30.2009"), hh)
+    assert not violates(offer("KAB", home_based=True, reach="kabupaten", village_code="32.01.30.2009"), hh)
+    assert violates(offer("WORK", reach="kabupaten", village_code="32.01.16.2001"), hh)
+
+
+def test_no_violations_on_the_development_district(dev_set):
+    """The ranker would propose offers past a partner's reach or her travel on the development district."""
+    from matchmaker.matching.evaluation import evaluate
+
+    assert evaluate(dev_set, k=10)["ranker"]["violations"] == 0
 
 
 def test_home_based_only_household():

@@ -97,19 +97,20 @@ def test_pending_proposals_down_weight_gently():
     assert calm[1].score > ranked[1].score
 
 
-def test_reasons_in_indonesian_and_english():
+def test_reasons_in_indonesian_and_english(skill_vocabulary):
     """Facilitators would see no explanation, or the wrong language."""
-    ranker = MatchRanker().fit([offer("SEW", home_based=True, village_code="32.01.16.2001")])
+    ranker = MatchRanker(skill_vocabulary=skill_vocabulary).fit(
+        [offer("SEW", home_based=True, village_code="32.01.16.2001")])
     hh = household("H", skills="bisa ngejahit baju")
     idr = ranker.rank_offers(hh, 1)[0].reasons
     en = ranker.rank_offers(hh, 1, lang="en")[0].reasons
-    assert any(r.startswith("keterampilan cocok: jahit baju") for r in idr)
+    assert any(r.startswith("keterampilan cocok: Menjahit pakaian") for r in idr)
     assert "satu kecamatan" in idr and "bisa dari rumah" in idr
-    assert any(r.startswith("matching skills: jahit baju") for r in en)
+    assert any(r.startswith("matching skills: Sewing clothes") for r in en)
     assert "same sub-district" in en and "can be done from home" in en
 
 
-def test_missing_skills_and_suggested_training():
+def test_missing_skills_and_suggested_training(skill_vocabulary):
     """She would not learn which skill she lacks nor which village course teaches it."""
     offers = [
         offer("JOB", skills=["jahit baju", "obras", "rapi"]),
@@ -119,9 +120,9 @@ def test_missing_skills_and_suggested_training():
               title="Pelatihan obras", skills=["obras"], village_code="32.09.01.2001", reach="kecamatan"),
     ]
     hh = household("H", skills="bisa jahit baju", interests="", experience="")
-    top = {m.offer_id: m for m in MatchRanker().fit(offers).rank_offers(hh, 5)}
+    top = {m.offer_id: m for m in MatchRanker(skill_vocabulary=skill_vocabulary).fit(offers).rank_offers(hh, 5)}
     job = top["JOB"]
-    assert job.missing_skills == ["obras"]  # "rapi" is a trait, not a skill to learn
+    assert job.missing_skills == ["Mengobras"]  # "rapi" is a trait, not a skill to learn
     assert job.suggested_training is not None and job.suggested_training.offer_id == "COURSE"
     assert job.suggested_training.title == "Pelatihan obras dan jahit dasar"
     assert any("Pelatihan obras dan jahit dasar" in r for r in job.reasons)
@@ -199,3 +200,17 @@ def test_records_defaults_and_loader(dev_set):
     assert first.provider_id == first.provider and first.pending_proposals == 0
     assert first.canonical_skills == [] and dev_set.households[0].canonical_skills == []
     assert len(dev_set.offers) == 100 and len(dev_set.households) == 36
+
+
+def test_kind_and_distance_filters_are_part_of_the_query():
+    """A filtered list would be cut from the unfiltered head and come back empty while offers of that kind exist."""
+    offers = [offer(f"SEW{i}", provider=f"P{i}") for i in range(6)]
+    offers.append(offer("COURSE", kind="training", provider="Pemdes", provider_type="village_office",
+                        title="Pelatihan budidaya lele", description="Kolam terpal.", skills=["budidaya lele"],
+                        village_code="32.01.16.2001", reach="kecamatan"))
+    ranker = MatchRanker(pool_size=2).fit(offers)
+    hh = household("H")
+    assert "COURSE" not in [m.offer_id for m in ranker.rank_offers(hh, 3)]
+    assert [m.offer_id for m in ranker.rank_offers(hh, 3, kinds=["training"])] == ["COURSE"]
+    assert [m.offer_id for m in ranker.rank_offers(hh, 3, tiers=["kecamatan"])] == ["COURSE"]
+    assert ranker.rank_offers(hh, 3, kinds=["training"], tiers=["desa"]) == []

@@ -524,8 +524,11 @@ def run_wapiti(role: str, base: str, cookie: str, seeds: list[str], must_crawl: 
     command = [
         "/usr/bin/python3", str(HERE / "wapiti_launcher.py"), "-u", f"{base}/", "--scope", "folder",
         "-c", str(folder / "cookie.json"),
-        # Logging out would end the session; the language switch only redirects (and is a POST anyway).
-        "-x", f"{base}/auth/logout", "-x", f"{base}/auth/language",
+        # Logging out would end the session (and every other session of the account, as would
+        # logging out everywhere or a coordinator ending an account's sessions); the language
+        # switch only redirects (and is a POST anyway).
+        "-x", f"{base}/auth/logout", "-x", f"{base}/auth/logout-everywhere",
+        "-x", f"{base}/admin/users/*/sessions", "-x", f"{base}/auth/language",
         *[option for name in WAPITI_SKIP for option in ("--skip", name)],
         # Depth 1: the start pages, their forms and links, but not the forms of every household and
         # offer they link to (the same forms again, for hours).

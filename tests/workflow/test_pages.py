@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from matchmaker.extensions import db
+from matchmaker.matches.ranking import rank_offers_for_household
 from matchmaker.models import AuditEvent, Match, MatchEvent, MatchStatus, OfferKind, RankingDecision
-from tests.conftest import log_in
+from tests.conftest import log_in, make_organization
 from tests.matches.factories import make_offer
 
 from .conftest import ADDRESS, PHONE, event_count, make_match
@@ -45,12 +46,16 @@ def test_find_partners_is_not_open_to_other_facilitators_or_partners(world, clie
 def test_facilitator_proposes_records_consent_and_introduces(world, client):
     """The facilitator's path from a ranked proposal to a sent introduction would break."""
     log_in(client, world.facilitator)
+    shown = {p.offer.id: p for p in rank_offers_for_household(world.household, k=20)}[world.offer.id]
+    # Position and score posted with the form are ignored: the server computes them again.
     response = client.post(f"/matches/households/{world.household.id}/propose",
-                           data={"target": world.offer.id, "position": 2, "score": "0.66"})
+                           data={"target": world.offer.id, "position": 7, "score": "0.01"})
     match = db.session.query(Match).one()
     assert response.headers["Location"].endswith(f"/matches/{match.id}")
-    assert (match.status, match.shown_position, round(match.score, 2)) == (MatchStatus.PROPOSED, 2, 0.66)
-    assert db.session.query(RankingDecision).one().decision == "confirmed"
+    assert (match.status, match.shown_position, match.score) == (MatchStatus.PROPOSED, shown.position, shown.score)
+    decision = db.session.query(RankingDecision).one()
+    assert (decision.decision, decision.shown_position, decision.shown_score) == (
+        "confirmed", shown.position, shown.score)
     page = _html(client.get(f"/matches/{match.id}"))
     assert "Catat persetujuan" in page and "Kirim perkenalan" not in page
     refused = client.post(f"/matches/{match.id}/introduce", data={})
@@ -162,3 +167,15 @@ def test_household_page_shows_match_cards_with_next_step(world, client):
     page = _html(client.get(f"/households/{world.household.id}"))
     assert "Dicari penjahit borongan gamis" in page
     assert f'href="/matches/{match.id}"' in page and "Langkah berikutnya" in page
+
+
+def test_proposing_an_offer_missing_from_her_list_writes_nothing(world, client):
+    """A posted offer id outside her ranked list (beyond the partner's reach) would still become a match."""
+    far = make_organization(desa_code="32.01.30.2001")
+    beyond = make_offer(far, reach="desa", home_based=True, title="Jahit rumahan warga Dramaga saja")
+    log_in(client, world.facilitator)
+    response = client.post(f"/matches/households/{world.household.id}/propose", data={"target": beyond.id})
+    assert response.status_code == 302
+    assert f"/matches/households/{world.household.id}/find" in response.headers["Location"]
+    assert db.session.query(Match).count() == 0 and db.session.query(RankingDecision).count() == 0
+    assert "sudah tidak ada di daftarnya" in _html(client.get(response.headers["Location"]))

@@ -1,0 +1,123 @@
+"""The engine's score terms and hard constraints, defined once.
+
+Ranking (stage 1 of :class:`~.ranker.MatchRanker`), :meth:`~.ranker.MatchRanker.pair_features`
+(learning from decisions, batch allocation) both read the terms from here:
+``raw = w_text * text + w_concept * concept + w_skill * skill + sum(w[t] * pair_terms[t])
++ w_places * places + load_penalty * load``. Each term works on the column stores of
+:mod:`.ranker` (numpy arrays, one side of length 1) and is unweighted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .features import ASSET_BIT, CONSTRAINT_BIT, PREF_WEIGHTED
+
+# Feature weights of the linear score: a consensus of coordinate searches run
+# separately on two halves of the development district's households, each
+# checked on the other half (interest, trained and means were kept only where
+# both halves gained, and means, neutral there, for the women it is meant for).
+# Kept as a plain dict so callers can override single entries.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 1.0,
+    "concept": 2.0,
+    "skill": 0.3,
+    "desa": 1.6,
+    "kecamatan": 0.3,
+    "pref": 0.6,
+    "home": 0.35,
+    "hours": 0.75,
+    "asset_has": 0.2,
+    "asset_lack": -0.8,
+    "hardship": -1.0,
+    "places": 0.15,
+    "entry": 1.1,
+    "support": 1.0,
+    "interest": 0.3,
+    "trained": -1.0,
+    "means": 0.5,
+}
+# Words showing she already runs a small business (so credit, coaching and
+# licensing help are useful to her).
+BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip", "warung", "produksi"})
+SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
+# Offers that bring the means of a business (money, equipment on credit, a cooperative's loan).
+MEANS_KINDS = frozenset({"capital", "cooperative"})
+# Concept sets are kept as int64 bit masks (one bit per livelihood concept).
+MAX_MASK_CONCEPTS = 62
+# Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
+BROAD_CONCEPTS = frozenset({"food", "craft", "livestock", "business", "retail"})
+INCOMPLETE_INFO = 2  # fewer informative profile tokens than this: incomplete
+# The score is sigmoid(raw + bias); a learned model supplies its own intercept.
+DEFAULT_BIAS = -2.0
+# The pair features the linear score is made of, in the order of :meth:`MatchRanker.pair_features`.
+# The score's raw value is exactly the dot product of these with :meth:`MatchRanker.feature_weights`
+# ("load" is weighted by ``load_penalty``).
+FEATURE_NAMES: tuple[str, ...] = (
+    "text", "concept", "skill", "desa", "kecamatan", "pref", "home", "hours",
+    "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
+    "interest", "trained", "means",
+)
+
+
+def feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The hard constraints (:mod:`.constraints`) as one vectorised mask, plus the locality tier."""
+    # Codes are hierarchical, so the tier is 3 minus the levels shared.
+    same_desa = o["desa"] == h["desa"]
+    tier = 3 - (o["kab"] == h["kab"]).view(np.int8) - (o["kec"] == h["kec"]).view(np.int8) - same_desa.view(np.int8)
+    # The partner's reach always holds; a home-based offer waives only her travel limit.
+    reachable = (tier <= o["reach"]) & ((tier <= h["travel"]) | o["home"])
+    ok = o["active"] & o["open"] & reachable & (~h["hbo"] | o["home"] | same_desa)
+    return ok, tier
+
+
+def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
+                tier: np.ndarray) -> dict[str, np.ndarray | None]:
+    """The unweighted pair terms of the score other than text, concept, skill and the
+    offer-only terms; one side has length 1. ``None`` is a term that is zero for every
+    pair (nothing to add)."""
+    # fmax/fmin drop NaN: unknown hours on either side is neutral.
+    hours_gap = (o["hours"] - h["hours"]) / np.maximum(h["hours"], 8.0)
+    req = o["req"]
+    c = h["constraints"]
+    asset_has = asset_lack = hardship = None
+    if (req != 0).any():
+        asset_has = _popcount(req & h["assets"])
+        asset_lack = _popcount(req & ~h["assets"])
+    if (c != 0).any():
+        hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
+            np.float32)
+        hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
+        hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
+    return {
+        "desa": tier == 0,
+        "kecamatan": tier == 1,
+        "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
+        "home": o["home"] & h["wants_home"],
+        "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
+        "asset_has": asset_has,
+        "asset_lack": asset_lack,
+        "hardship": hardship,
+        "entry": o["soft"] * (h["info"] < 4),
+        "support": o["support"] & h["biz"],
+        # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
+        "interest": (o["cmask"] & h["want"]) != 0,
+        # A training in a field she already works in is a step back from a job in it.
+        "trained": o["training"] & ((o["cmask"] & h["skilled"]) != 0),
+        # Capital and cooperatives for a woman who wants her own business and lacks the means.
+        "means": o["means"] & h["needs_means"],
+    }
+
+
+def offer_terms(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Offer-only terms, unweighted: places left and the pending-proposal load."""
+    return {
+        "places": np.minimum(np.log1p(o["remaining"]) / math.log(11.0), 1.0),
+        "load": -np.log1p(o["pending"] / np.maximum(o["remaining"], 1.0)),
+    }
+
+
+def _popcount(bits: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(bits.astype(np.int64)).astype(np.float32)
