@@ -46,7 +46,7 @@ from ..reference import vocabulary
 from ..reference.regions import normalize_code
 from ..scoping import code_within
 from . import collisions, services
-from .messages import message
+from .messages import CodedError, message
 from .nik import check_kk, check_nik, nik_date
 from .sheet_reader import SheetLimits, SheetRefused, read_rows
 
@@ -59,17 +59,8 @@ TEXT_LIMIT = 2000
 CHUNK = 500
 
 
-class ImportFileError(Exception):
+class ImportFileError(CodedError):
     """The file itself cannot be imported; ``code`` is a key of ``messages.FILE_MESSAGES``."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def message(self) -> str:
-        """The refusal in the current language."""
-        return message(self.code, **self.params)
 
 
 # Columns ---------------------------------------------------------------------------------
@@ -344,13 +335,8 @@ def _looks_like_header(cells: list[Any]) -> bool:
 # Cell values -----------------------------------------------------------------------------
 
 
-class CellError(ValueError):
+class CellError(CodedError, ValueError):
     """A cell's value breaks a rule; ``code`` is a key of :mod:`.messages`."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.,\-]+[^\W\d_]+)*\.?$")

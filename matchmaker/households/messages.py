@@ -91,6 +91,19 @@ FILE_MESSAGES: dict[str, Any] = {
 }
 
 
+class CodedError(Exception):
+    """A refusal spoken as a message code (a key of this module's tables) and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self) -> str:
+        """The refusal in the current language."""
+        return message(self.code, **self.params)
+
+
 def message(code: str, **params: Any) -> str:
     """The sentence for ``code`` in the current language, with ``params`` filled in."""
     template = MESSAGES.get(code) or FILE_MESSAGES.get(code)

@@ -41,6 +41,8 @@ from defusedxml.ElementTree import iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
+from .messages import CodedError
+
 Row = tuple[int, list[Any]]
 
 # Excel itself holds at most 32,767 characters in a cell and 1,048,576 rows in a sheet.
@@ -63,13 +65,8 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
-class SheetRefused(Exception):
+class SheetRefused(CodedError):
     """The file cannot be read within the limits; ``code`` is a key of ``messages.FILE_MESSAGES``."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
