@@ -1,12 +1,17 @@
 """Translatable labels for the codes stored in the database.
 
 Templates call ``label("role", user.role)``; the mapping keeps every user-facing word in
-one place where the extractor finds it.
+one place where the extractor finds it. The closed vocabularies of profiles and offers
+(components, work preference, travel range, reach, constraints, assets, offer kinds) carry
+their own Indonesian and English labels in :mod:`matchmaker.reference.vocabulary`.
 """
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+
+from .reference import vocabulary
 
 LABELS: dict[str, dict[str, object]] = {
     "role": {
@@ -30,20 +35,6 @@ LABELS: dict[str, dict[str, object]] = {
     "org_kind": {
         "business": _l("Business"),
         "village_office": _l("Village office"),
-    },
-    "offer_kind": {
-        "job": _l("Wage job"),
-        "apprenticeship": _l("Apprenticeship"),
-        "supplier": _l("Supplier or reseller partnership"),
-        "mentoring": _l("Business mentoring"),
-        "capital": _l("Capital or equipment support"),
-        "bumdes": _l("BUMDes business unit"),
-        "padat_karya": _l("Padat Karya Tunai Desa"),
-        "training": _l("Skills training"),
-        "cooperative": _l("Cooperative / KUR facilitation"),
-        "tourism_village": _l("Tourism village"),
-        "village_market": _l("Village market"),
-        "other_program": _l("Other program"),
     },
     "offer_status": {
         "draft": _l("Draft"),
@@ -80,12 +71,6 @@ LABELS: dict[str, dict[str, object]] = {
         "apbd": _l("APBD (regional budget)"),
         "csr": _l("CSR (company social responsibility)"),
         "other": _l("Other funding"),
-    },
-    # How far an offer's candidates may come from.
-    "reach": {
-        "desa": _l("Candidates from the same village"),
-        "kecamatan": _l("Candidates from the same sub-district"),
-        "kabupaten": _l("Candidates from the whole district"),
     },
     "nik_collision_status": {
         "open": _l("To decide"),
@@ -147,53 +132,15 @@ LABELS: dict[str, dict[str, object]] = {
         "id": _l("Bahasa Indonesia"),
         "en": _l("English"),
     },
-    "pkh_component": {
-        "ibu_hamil": _l("Pregnant or post-partum mother"),
-        "anak_usia_dini": _l("Early-childhood child (0–6)"),
-        "anak_sd": _l("Primary-school child"),
-        "anak_smp": _l("Junior-high-school child"),
-        "anak_sma": _l("Senior-high-school child"),
-        "lansia": _l("Elderly person"),
-        "disabilitas_berat": _l("Person with severe disability"),
-    },
     "income_bracket": {
         "lt_1jt": _l("Under Rp1 million"),
         "1_2jt": _l("Rp1–2 million"),
         "2_3jt": _l("Rp2–3 million"),
         "gt_3jt": _l("Over Rp3 million"),
     },
-    "constraint": {
-        "childcare": _l("Looks after small children"),
-        "no_transport": _l("No transport"),
-        "disability": _l("Disability"),
-        "no_smartphone": _l("No smartphone"),
-    },
-    "work_preference": {
-        "wage": _l("Wage work"),
-        "own_business": _l("Own business"),
-        "any": _l("Either"),
-    },
-    "travel_range": {
-        "desa": _l("Her own village"),
-        "kecamatan": _l("Her sub-district"),
-        "kabupaten": _l("The whole district"),
-    },
     "graduation_type": {
         "sejahtera_mandiri": _l("Self-reliant graduation"),
         "alamiah": _l("Natural graduation"),
-    },
-    # Assets are stored as the Indonesian words facilitators write; these are the common ones.
-    "asset": {
-        "mesin jahit": _l("Sewing machine"),
-        "oven": _l("Oven"),
-        "kompor gas": _l("Gas stove"),
-        "kulkas": _l("Refrigerator"),
-        "motor": _l("Motorbike"),
-        "smartphone": _l("Smartphone"),
-        "lahan": _l("Land"),
-        "gerobak": _l("Food cart"),
-        "kandang": _l("Livestock pen"),
-        "setrika": _l("Iron"),
     },
     "household_event": {
         "created": _l("Profile created"),
@@ -222,13 +169,28 @@ LABELS: dict[str, dict[str, object]] = {
 }
 
 
+# Groups whose labels come from the vocabulary data file.
+VOCABULARY_GROUPS = frozenset({"offer_kind", "reach", "pkh_component", "constraint", "work_preference",
+                               "travel_range", "asset"})
+
+
+def _vocabulary_label(group: str, code: str) -> str:
+    from .i18n import current_language
+
+    return vocabulary.label(group, code, current_language())
+
+
 def label(group: str, code: str | None) -> str:
     """Return the translated label of ``code`` in ``group``, or the code itself if unknown."""
     if code is None:
         return "–"
+    if group in VOCABULARY_GROUPS:
+        return _vocabulary_label(group, code)
     return str(LABELS.get(group, {}).get(code, code))
 
 
 def choices(group: str) -> list[tuple[str, object]]:
     """Return ``(code, lazy label)`` pairs for a WTForms select field."""
+    if group in VOCABULARY_GROUPS:
+        return [(code, LazyString(_vocabulary_label, group, code)) for code in vocabulary.codes(group)]
     return list(LABELS[group].items())

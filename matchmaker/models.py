@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from enum import StrEnum, nonmember
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -32,6 +34,12 @@ from sqlalchemy.orm.attributes import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+
+
+def one_of(column: str, codes: tuple[str, ...]) -> CheckConstraint:
+    """A CHECK constraint keeping ``column`` to the codes of its vocabulary (named ``ck_<table>_<column>_code``)."""
+    listed = ", ".join(f"'{code}'" for code in codes)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_code")
 
 
 def new_session_token() -> str:
@@ -93,7 +101,7 @@ class OrgKind:
     ALL = (BUSINESS, VILLAGE_OFFICE)
 
 
-class OfferKind:
+class OfferKind(StrEnum):
     """Kinds of offer: the first five are published by businesses, the rest by village offices."""
 
     JOB = "job"
@@ -108,9 +116,10 @@ class OfferKind:
     TOURISM = "tourism_village"
     VILLAGE_MARKET = "village_market"
     OTHER_PROGRAM = "other_program"
-    BUSINESS_KINDS = (JOB, APPRENTICESHIP, SUPPLIER, MENTORING, CAPITAL)
-    PROGRAM_KINDS = (BUMDES, PADAT_KARYA, TRAINING, COOPERATIVE, TOURISM, VILLAGE_MARKET, OTHER_PROGRAM)
-    ALL = BUSINESS_KINDS + PROGRAM_KINDS
+    BUSINESS_KINDS = nonmember((JOB, APPRENTICESHIP, SUPPLIER, MENTORING, CAPITAL))
+    PROGRAM_KINDS = nonmember((BUMDES, PADAT_KARYA, TRAINING, COOPERATIVE, TOURISM, VILLAGE_MARKET, OTHER_PROGRAM))
+    ALL = nonmember((JOB, APPRENTICESHIP, SUPPLIER, MENTORING, CAPITAL,
+                     BUMDES, PADAT_KARYA, TRAINING, COOPERATIVE, TOURISM, VILLAGE_MARKET, OTHER_PROGRAM))
 
 
 class OfferStatus:
@@ -123,22 +132,22 @@ class OfferStatus:
     ALL = (DRAFT, OPEN, FULL, CLOSED)
 
 
-class Reach:
+class Reach(StrEnum):
     """How far candidates (or, for a household, she herself) may come from."""
 
     VILLAGE = "desa"
     SUBDISTRICT = "kecamatan"
     DISTRICT = "kabupaten"
-    ALL = (VILLAGE, SUBDISTRICT, DISTRICT)
+    ALL = nonmember((VILLAGE, SUBDISTRICT, DISTRICT))
 
 
-class WorkPreference:
+class WorkPreference(StrEnum):
     """What kind of livelihood a household prefers."""
 
     WAGE = "wage"
     OWN_BUSINESS = "own_business"
     ANY = "any"
-    ALL = (WAGE, OWN_BUSINESS, ANY)
+    ALL = nonmember((WAGE, OWN_BUSINESS, ANY))
 
 
 class HouseholdStatus:
@@ -397,7 +406,11 @@ class Household(db.Model):
     travel_range: Mapped[str] = mapped_column(String(12), default=Reach.VILLAGE)
     home_based_only: Mapped[bool] = mapped_column(Boolean, default=False)
     constraints: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Asset codes (matchmaker.reference.vocabulary.Asset), and what she wrote that matched none.
     assets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assets_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Words of optional sheet cells that no vocabulary recognised, kept rather than lost.
+    profile_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     income_bracket: Mapped[str | None] = mapped_column(String(20))
     has_savings: Mapped[bool] = mapped_column(Boolean, default=False)
     # Progress.
@@ -411,6 +424,11 @@ class Household(db.Model):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        one_of("work_preference", WorkPreference.ALL),
+        one_of("travel_range", Reach.ALL),
+    )
 
     facilitator: Mapped[User | None] = relationship()
     desa: Mapped[Region] = relationship()
@@ -591,6 +609,8 @@ class Offer(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=OfferStatus.DRAFT, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (one_of("kind", OfferKind.ALL), one_of("reach", Reach.ALL))
 
     organization: Mapped[Organization] = relationship(back_populates="offers")
     desa: Mapped[Region] = relationship()

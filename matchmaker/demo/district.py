@@ -50,6 +50,7 @@ from ..models import (
     household_skill,
     offer_skill,
 )
+from ..reference import vocabulary
 from ..reference.skills import normalize_term
 from . import wordbanks as wb
 from .wordbanks import BusinessSpec, OfferTemplate, Persona
@@ -97,9 +98,7 @@ GRADUATION_PLAN: tuple[tuple[str, str, int], ...] = (
     (GraduationType.NATURAL, GraduationStatus.PENDING, 2),
 )
 
-COMPONENT_KEYS = (
-    "ibu_hamil", "anak_usia_dini", "anak_sd", "anak_smp", "anak_sma", "lansia", "disabilitas_berat",
-)
+COMPONENT_KEYS = vocabulary.codes("pkh_component")
 _REACH_ORDER = {Reach.VILLAGE: 0, Reach.SUBDISTRICT: 1, Reach.DISTRICT: 2}
 # How many leading characters of a desa code two places share at each tier.
 _TIER_PREFIX = {Reach.VILLAGE: 13, Reach.SUBDISTRICT: 8, Reach.DISTRICT: 5}
@@ -1062,11 +1061,17 @@ def livelihood_values(
         "travel_range": travel,
         "home_based_only": home_only,
         "constraints": constraints,
-        "assets": assets,
+        **_asset_columns(assets),
         "income_bracket": rng.choices(("lt_1jt", "1_2jt", "2_3jt", "gt_3jt"), (45, 35, 15, 5))[0],
         "has_savings": rng.random() < 0.2,
         "status": HouseholdStatus.ACTIVE,
     }
+
+def _asset_columns(assets: list[str]) -> dict[str, object]:
+    """The words a persona owns as asset codes, and the words no code covers as her asset text."""
+    found = vocabulary.resolve("asset", ", ".join(assets))
+    return {"assets": found.codes, "assets_text": ", ".join(found.unrecognised)}
+
 
 def _travel(rng: random.Random, assets: list[str], home_only: bool) -> str:
     weights = (25, 50, 25) if "motor" in assets else (55, 38, 7)

@@ -37,7 +37,12 @@ def _facilitator(email: str) -> User:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--skip-existing", is_flag=True, help="Skip rows whose NIK is already registered instead of updating.")
 @click.option("--lang", default="id", type=click.Choice(["id", "en"]), help="Language of the messages.")
-def import_command(file: Path, email: str, dry_run: bool, as_json: bool, skip_existing: bool, lang: str) -> None:
+@click.option(
+    "--accept-flagged", is_flag=True, help="Import rows held for a decision too (a NIK that encodes a man)."
+)
+def import_command(
+    file: Path, email: str, dry_run: bool, as_json: bool, skip_existing: bool, lang: str, accept_flagged: bool
+) -> None:
     """Import FILE (.xlsx or .csv) into a facilitator's caseload, with the web import's rules.
 
     Exits 0 when the file was processed, even if some rows were rejected (they are listed
@@ -53,7 +58,9 @@ def import_command(file: Path, email: str, dry_run: bool, as_json: bool, skip_ex
             table = read_table(content, file.name)
         except ImportFileError as exc:
             raise click.ClickException(exc.message()) from exc
-        result = apply_import(facilitator, table, update_existing=not skip_existing, dry_run=dry_run)
+        result = apply_import(
+            facilitator, table, update_existing=not skip_existing, dry_run=dry_run, accept_flagged=accept_flagged
+        )
         summary = result.summary()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
@@ -61,10 +68,14 @@ def import_command(file: Path, email: str, dry_run: bool, as_json: bool, skip_ex
     prefix = "Dry run: would import" if dry_run else "Imported"
     click.echo(
         f"{prefix} {summary['imported']}, updated {summary['updated']}, skipped {summary['skipped']}, "
-        f"flagged {summary['flagged']}, rejected rows {result.counts['errors']}."
+        f"flagged {len(summary['flagged'])}, rejected rows {result.counts['errors']}."
     )
     for error in summary["errors"]:
         click.echo(f"  row {error['row']}, {error['column']}: {error['message']}")
+    for flagged in summary["flagged"]:
+        click.echo(f"  row {flagged['row']} flagged: {flagged['reason']}")
+    for warning in summary["warnings"]:
+        click.echo(f"  row {warning['row']}, {warning['column']} (kept): {warning['message']}")
 
 
 _FIRST = ("Siti", "Nur", "Ani", "Euis", "Imas", "Dede", "Yati", "Neneng", "Lilis", "Entin")

@@ -17,15 +17,9 @@ from ..audit import record_audit
 from ..extensions import db
 from ..models import Household, Region, User
 from ..phones import mask_phone
+from ..reference.vocabulary import export_word
 from . import services
-from .importer import (
-    EXPORT_COMPONENTS,
-    EXPORT_CONSTRAINTS,
-    EXPORT_PREFERENCE,
-    EXPORT_RANGE,
-    TEMPLATE_HEADERS,
-    neutralise,
-)
+from .importer import TEMPLATE_HEADERS, neutralise
 from .nik import mask_nik
 
 EXTRA_HEADERS = ("Status",)
@@ -36,9 +30,11 @@ def _row(household: Household, full_identity: bool) -> list[Any]:
     kecamatan: Region | None = desa.parent if desa else None
     kabupaten: Region | None = kecamatan.parent if kecamatan else None
     components = ", ".join(
-        f"{EXPORT_COMPONENTS[key]} {count}" for key, count in (household.components or {}).items()
-        if count and key in EXPORT_COMPONENTS
+        f"{export_word('pkh_component', key)} {count}" for key, count in (household.components or {}).items() if count
     )
+    assets = [export_word("asset", code) for code in household.assets or []]
+    if household.assets_text:
+        assets.append(household.assets_text)
     values = [
         household.nik if full_identity else mask_nik(household.nik),
         (household.kk_number or "") if full_identity else mask_nik(household.kk_number) if household.kk_number else "",
@@ -54,12 +50,12 @@ def _row(household: Household, full_identity: bool) -> list[Any]:
         household.interests,
         household.work_experience,
         household.business_experience,
-        EXPORT_PREFERENCE.get(household.work_preference, ""),
+        export_word("work_preference", household.work_preference) if household.work_preference else "",
         household.hours_per_week if household.hours_per_week is not None else "",
-        EXPORT_RANGE.get(household.travel_range, ""),
+        export_word("travel_range", household.travel_range) if household.travel_range else "",
         "ya" if household.home_based_only else "tidak",
-        ", ".join(EXPORT_CONSTRAINTS.get(code, code) for code in household.constraints or []),
-        ", ".join(household.assets or []),
+        ", ".join(export_word("constraint", code) for code in household.constraints or []),
+        ", ".join(assets),
         household.status,
     ]
     return [neutralise(value) for value in values]

@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..forms import AppForm, _BabelTranslations, indonesian_phone, max_length, required
 from ..labels import choices
 from ..models import HouseholdStatus
+from ..reference import vocabulary
 from ..submissions import OnceOnlyForm
 from . import services
 from .importer import CellError, check_birth_date, parse_name
@@ -197,18 +198,17 @@ class HouseholdForm(OnceOnlyForm):
                 self.resolved_desa_code = code
         return ok
 
-    def all_assets(self) -> list[str]:
-        """The ticked common assets followed by the other assets typed."""
+    def all_assets(self) -> tuple[list[str], str]:
+        """The ticked assets plus those recognised in the other assets typed, and the typed words no code covers."""
         assets = list(self.assets.data or [])
-        for part in (self.other_assets.data or "").split(","):
-            word = " ".join(part.casefold().split())
-            if word and word not in assets:
-                assets.append(word)
-        return assets
+        found = vocabulary.resolve("asset", self.other_assets.data or "")
+        assets += [code for code in found.codes if code not in assets]
+        return assets, ", ".join(found.unrecognised)
 
     def to_data(self, desa_code: str) -> services.HouseholdData:
         """The validated form as a :class:`~matchmaker.households.services.HouseholdData`."""
         components = {key: int(value or 0) for key, value in (self.components.data or {}).items()}
+        assets, assets_text = self.all_assets()
         return services.HouseholdData(
             nik=self.nik.data,
             full_name=self.full_name.data,
@@ -229,7 +229,8 @@ class HouseholdForm(OnceOnlyForm):
             travel_range=self.travel_range.data or "desa",
             home_based_only=bool(self.home_based_only.data),
             constraints=list(self.constraints.data or []),
-            assets=self.all_assets(),
+            assets=assets,
+            assets_text=assets_text,
             income_bracket=self.income_bracket.data or None,
             has_savings=bool(self.has_savings.data),
             status=self.status.data,
@@ -245,8 +246,8 @@ class ImportForm(AppForm):
     )
     update_existing = RadioField(
         _l("When a NIK is already in your caseload"),
-        choices=[("update", _l("Update her profile with the sheet's values")), ("skip", _l("Skip the row"))],
-        default="update",
+        choices=[("skip", _l("Skip the row")), ("update", _l("Update her profile with the sheet's values"))],
+        default="skip",
     )
     submit = SubmitField(_l("Check the file"))
 

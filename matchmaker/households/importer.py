@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -35,19 +36,18 @@ from ..extensions import db
 from ..models import (
     Household,
     HouseholdEvent,
-    Reach,
     Region,
     RegionLevel,
     Skill,
     User,
-    WorkPreference,
     household_skill,
 )
+from ..reference import vocabulary
 from ..reference.regions import normalize_code
 from ..scoping import code_within
 from . import collisions, services
-from .messages import message
-from .nik import check_kk, check_nik
+from .messages import CodedError, message
+from .nik import check_kk, check_nik, nik_date
 from .sheet_reader import SheetLimits, SheetRefused, read_rows
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -55,22 +55,12 @@ MAX_ROWS = 50_000
 # A title, a subtitle, a blank line and a note can sit above the header row.
 HEADER_SCAN_ROWS = 15
 HEADER_FUZZY_CUTOFF = 85
-VALUE_FUZZY_CUTOFF = 85
 TEXT_LIMIT = 2000
 CHUNK = 500
 
 
-class ImportFileError(Exception):
+class ImportFileError(CodedError):
     """The file itself cannot be imported; ``code`` is a key of ``messages.FILE_MESSAGES``."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    def message(self) -> str:
-        """The refusal in the current language."""
-        return message(self.code, **self.params)
 
 
 # Columns ---------------------------------------------------------------------------------
@@ -87,38 +77,76 @@ class ColumnSpec:
 
 
 COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("nik", "NIK", ("nik", "noktp", "nomorktp", "ktp", "nomorindukkependudukan", "nikktp"), True),
     ColumnSpec(
-        "kk_number", "No KK", ("nokk", "kk", "nomorkk", "nomorkartukeluarga", "kartukeluarga", "nokartukeluarga")
+        "nik", "NIK",
+        ("nik", "noktp", "nomorktp", "ktp", "nomorindukkependudukan", "nikktp", "nikkpm", "nikpengurus", "niknik",
+         "nikpenerima", "nikibu", "nikpenerimamanfaat", "noinduk", "nonik", "nomornik"),
+        True,
+    ),
+    ColumnSpec(
+        "kk_number", "No KK",
+        ("nokk", "kk", "nomorkk", "nomorkartukeluarga", "kartukeluarga", "nokartukeluarga", "nikkk", "nokkkpm"),
     ),
     ColumnSpec(
         "full_name", "Nama Lengkap",
-        ("namalengkap", "nama", "namakpm", "namapengurus", "namapenerima", "namapenerimamanfaat"), True,
+        ("namalengkap", "nama", "namakpm", "namapengurus", "namapenerima", "namapenerimamanfaat", "namaibu",
+         "namaibukpm", "namalengkapkpm", "namalengkappengurus", "namasesuaiktp"),
+        True,
     ),
     ColumnSpec(
-        "birth_date", "Tanggal Lahir", ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgllahirkpm"), True
+        "birth_date", "Tanggal Lahir",
+        ("tanggallahir", "tgllahir", "tgllhr", "tanggallhr", "tgllahirkpm", "ttl", "tempattanggallahir",
+         "tempattgllahir", "tempattgllhr", "tempatdantanggallahir", "tgllahirpengurus"),
+        True,
     ),
     ColumnSpec(
         "phone", "No HP",
         ("nohp", "nohpwa", "hp", "nowa", "wa", "notelp", "notelepon", "telepon", "nomorhp", "hpwa", "whatsapp",
-         "nomorwa", "nomortelepon", "telp"),
+         "nomorwa", "nomortelepon", "telp", "nohandphone", "handphone", "nomorhandphone", "nohape", "kontak",
+         "nomorkontak", "nohpaktif", "wahp", "nomorhpwa"),
     ),
-    ColumnSpec("address", "Alamat", ("alamat", "alamatlengkap", "alamatrumah")),
-    ColumnSpec("desa", "Desa/Kelurahan", ("desakelurahan", "desa", "kelurahan", "desakel", "kel", "namadesa"), True),
+    ColumnSpec("address", "Alamat", ("alamat", "alamatlengkap", "alamatrumah", "alamatdomisili", "domisili")),
+    ColumnSpec(
+        "desa", "Desa/Kelurahan",
+        ("desakelurahan", "desa", "kelurahan", "desakel", "kel", "namadesa", "kelurahandesa", "keldesa"),
+        True,
+    ),
     ColumnSpec("kecamatan", "Kecamatan", ("kecamatan", "kec", "namakecamatan")),
     ColumnSpec("kabupaten", "Kabupaten/Kota", ("kabupatenkota", "kabupaten", "kota", "kab", "kabkota")),
-    ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos")),
-    ColumnSpec("skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan")),
-    ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja")),
+    ColumnSpec("components", "Komponen PKH", ("komponenpkh", "komponen", "komponenbansos", "kategoripkh")),
+    ColumnSpec(
+        "skills_text", "Keterampilan", ("keterampilan", "ketrampilan", "keahlian", "skill", "kemampuan", "bisaapa")
+    ),
+    ColumnSpec("interests", "Minat", ("minat", "minatusaha", "minatkerja", "cita")),
     ColumnSpec("work_experience", "Pengalaman Kerja", ("pengalamankerja", "riwayatkerja", "pengalamanbekerja")),
-    ColumnSpec("business_experience", "Pengalaman Usaha", ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha")),
-    ColumnSpec("work_preference", "Preferensi Kerja", ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja")),
-    ColumnSpec("hours_per_week", "Jam per Minggu", ("jamperminggu", "jamminggu", "jam", "jamkerja", "jamseminggu")),
-    ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja")),
-    ColumnSpec("home_based_only", "Hanya dari Rumah", ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah")),
-    ColumnSpec("constraints", "Kendala", ("kendala", "hambatan")),
-    ColumnSpec("assets", "Aset", ("aset", "asset", "asetdimiliki", "harta")),
+    ColumnSpec(
+        "business_experience", "Pengalaman Usaha",
+        ("pengalamanusaha", "riwayatusaha", "pengalamanberusaha", "pernahusaha"),
+    ),
+    ColumnSpec(
+        "work_preference", "Preferensi Kerja",
+        ("preferensikerja", "preferensi", "jeniskerja", "pilihankerja", "inginkerja", "keinginankerja", "maukerja",
+         "ikutorang", "kerjaatauusaha"),
+    ),
+    ColumnSpec(
+        "hours_per_week", "Jam per Minggu",
+        ("jamperminggu", "jamminggu", "jam", "jamkerja", "jamseminggu", "waktuluang", "waktukerja", "jamtersedia"),
+    ),
+    ColumnSpec("travel_range", "Jangkauan", ("jangkauan", "jarak", "jangkauankerja", "bisakerjadi", "lokasikerja")),
+    ColumnSpec(
+        "home_based_only", "Hanya dari Rumah",
+        ("hanyadarirumah", "darirumah", "kerjadarirumah", "dirumah", "hanyadirumah", "kerjadirumah", "drrumah",
+         "rumahaja", "rumahsaja"),
+    ),
+    ColumnSpec("constraints", "Kendala", ("kendala", "hambatan", "kesulitan")),
+    ColumnSpec(
+        "assets", "Aset",
+        ("aset", "asset", "asetdimiliki", "harta", "asetyangdimiliki", "barangdimiliki", "punyaapa",
+         "alatyangdimiliki"),
+    ),
 )
+# Headers that look like one of ours but are something else: her mother's name, the place of birth.
+NOT_COLUMNS = frozenset({"namaibukandung", "ibukandung", "tempatlahir", "namasuami", "namaayah", "no", "nomor"})
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 # What the reader accepts: the template's columns plus room for a register's own, blank rows
 # up to as many as the data rows, and about 400 characters a row on average.
@@ -151,11 +179,18 @@ def _match_header_scored(text: object) -> tuple[str, int] | None:
     for candidate in (squash(_PARENTHESES.sub(" ", raw)), squash(raw)):
         if not candidate:
             continue
+        if candidate in NOT_COLUMNS:
+            return None
         if candidate in _ALIASES:
             return _ALIASES[candidate], 3
         prefixed = [alias for alias in _ALIASES if len(alias) >= 5 and candidate.startswith(alias)]
         if prefixed:
             return _ALIASES[max(prefixed, key=len)], 2
+        # A header that is a question ("Punya alat/aset", "Mau kerja ikut orang / usaha sendiri?")
+        # names its column somewhere inside: taken when every alias inside names the same column.
+        inside = {_ALIASES[alias] for alias in _ALIASES if len(alias) >= 4 and alias in candidate}
+        if len(inside) == 1:
+            return inside.pop(), 1
         if len(candidate) >= 4:
             best = process.extractOne(candidate, list(_ALIASES), scorer=fuzz.ratio, score_cutoff=HEADER_FUZZY_CUTOFF)
             if best is not None:
@@ -182,6 +217,18 @@ class Table:
     def from_json(cls, data: dict[str, Any]) -> Table:
         """The inverse of :meth:`to_json`."""
         return cls(list(data["headers"]), int(data["header_row"]), [(int(n), list(c)) for n, c in data["rows"]])
+
+    def component_columns(self) -> dict[int, str]:
+        """Columns that each count one PKH component (``BUMIL/NIFAS``, ``SD``, ``LANSIA``…), by index."""
+        used = set(self.column_map().values())
+        found: dict[int, str] = {}
+        for index, header in enumerate(self.headers):
+            if index in used or not header:
+                continue
+            resolved = vocabulary.resolve("pkh_component", header)
+            if len(resolved.codes) == 1 and not resolved.unrecognised and resolved.confidence == 100:
+                found[index] = resolved.codes[0]
+        return found
 
     def column_map(self) -> dict[str, int]:
         """Column key → index of the first header naming it."""
@@ -216,30 +263,39 @@ def read_table(content: bytes, filename: str) -> Table:
         raise ImportFileError("bad_type")
     if extension == "xlsx" and not content.startswith(b"PK"):
         raise ImportFileError("unreadable")
-    try:
-        with closing(read_rows(content, extension, SHEET_LIMITS)) as rows:
-            return _table_from_rows(rows)
-    except SheetRefused as refused:
-        raise ImportFileError(refused.code, **refused.params) from refused
+    # An instructions sheet may come first: each sheet in turn, until one has a header row.
+    sheet = 0
+    while True:
+        try:
+            with closing(read_rows(content, extension, SHEET_LIMITS, sheet)) as rows:
+                table = _table_from_rows(rows)
+        except SheetRefused as refused:
+            if refused.code == "no_such_sheet":
+                raise ImportFileError("no_header") from refused
+            raise ImportFileError(refused.code, **refused.params) from refused
+        if table is not None:
+            return table
+        sheet += 1
 
 
-def _table_from_rows(rows: Iterable[tuple[int, list[Any]]]) -> Table:
+def _table_from_rows(rows: Iterable[tuple[int, list[Any]]]) -> Table | None:
+    """The sheet as a :class:`Table`, or None when none of its first rows is a header row."""
     header: tuple[int, list[Any]] | None = None
     data: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
         if header is None:
             if number > HEADER_SCAN_ROWS:
-                raise ImportFileError("no_header")
+                return None
             if _looks_like_header(cells):
                 header = (number, cells)
             continue
-        if _blank(cells):
+        if _blank(cells) or _is_footer(cells):
             continue
         data.append((number, cells))
         if len(data) > MAX_ROWS:
             raise ImportFileError("too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", "."))
     if header is None:
-        raise ImportFileError("no_header")
+        return None
     headers = ["" if cell is None else str(cell).strip() for cell in header[1]]
     table = Table(headers, header[0], data)
     missing = [COLUMN_BY_KEY[key].header for key in _required_keys() if key not in table.column_map()]
@@ -248,6 +304,22 @@ def _table_from_rows(rows: Iterable[tuple[int, list[Any]]]) -> Table:
     if not data:
         raise ImportFileError("no_rows")
     return table
+
+
+_FOOTER_WORDS = frozenset({"total", "jumlah", "jml", "subtotal", "grand"})
+
+
+def _is_footer(cells: list[Any]) -> bool:
+    """A "TOTAL"/"JUMLAH" row under the data: its first text cell says so (a "No" number may precede it)."""
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        if isinstance(cell, int | float):
+            continue
+        words = re.findall(r"[a-z]+", str(cell).casefold())
+        return bool(words) and words[0] in _FOOTER_WORDS
+
+    return False
 
 
 def _required_keys() -> list[str]:
@@ -263,89 +335,13 @@ def _looks_like_header(cells: list[Any]) -> bool:
 # Cell values -----------------------------------------------------------------------------
 
 
-class CellError(ValueError):
+class CellError(CodedError, ValueError):
     """A cell's value breaks a rule; ``code`` is a key of :mod:`.messages`."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.,\-]+[^\W\d_]+)*\.?$")
 _FORMULA_TAIL = re.compile(r"[(|!]")
-_SPLIT_LIST = re.compile(r"[,;/\n]+|\s+dan\s+")
-_COUNT = re.compile(r"(\d+)")
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y")
 EMPTY_MARKERS = {"-", "--", "–", "n/a", "na", "tidak ada", "tdk ada", "belum ada", "kosong"}
-
-COMPONENT_ALIASES = {
-    "ibu_hamil": ("ibuhamil", "ibuhamilnifas", "bumil", "hamil", "nifas", "ibunifas", "ibuhamilmenyusui"),
-    "anak_usia_dini": ("anakusiadini", "usiadini", "aud", "apras", "balita", "anakbalita", "paud", "anakprasekolah"),
-    "anak_sd": ("anaksd", "sd", "mi", "anaksdmi", "sdmi"),
-    "anak_smp": ("anaksmp", "smp", "mts", "anaksmpmts", "smpmts"),
-    "anak_sma": ("anaksma", "sma", "smk", "ma", "anaksmasmk", "smasmk", "anaksmk"),
-    "lansia": ("lansia", "lanjutusia", "lansia60", "orangtua"),
-    "disabilitas_berat": ("disabilitasberat", "disabilitas", "difabel", "penyandangdisabilitas", "disabilitasberat1"),
-}
-PREFERENCE_ALIASES = {
-    WorkPreference.WAGE: ("kerjaupahan", "upahan", "bekerja", "kerja", "karyawan", "buruh", "pekerja", "wage",
-                          "wagework", "gajian", "bekerjadenganorang", "ikutorang"),
-    WorkPreference.OWN_BUSINESS: ("usahasendiri", "usaha", "wirausaha", "berusaha", "dagang", "berdagang",
-                                  "ownbusiness", "buka usaha"),
-    WorkPreference.ANY: ("keduanya", "duaduanya", "bebas", "apasaja", "any", "either", "semua", "terserah"),
-}
-RANGE_ALIASES = {
-    Reach.VILLAGE: ("desa", "desasendiri", "dalamdesa", "kelurahan", "sekitarrumah", "kampung"),
-    Reach.SUBDISTRICT: ("kecamatan", "kec", "dalamkecamatan", "antardesa"),
-    Reach.DISTRICT: ("kabupaten", "kab", "kabupatenkota", "kota", "dalamkabupaten", "antarkecamatan"),
-}
-CONSTRAINT_ALIASES = {
-    "childcare": ("childcare", "mengasuhanak", "mengasuh", "asuhanak", "pengasuhananak", "anakkecil", "anakbalita",
-                  "jagaanak", "menjagaanak", "mengurusanak", "urusanak"),
-    "no_transport": ("notransport", "tidakadakendaraan", "tanpakendaraan", "tidakpunyakendaraan", "transportasi",
-                     "kendaraan", "tidakadatransportasi", "tidakadaongkos", "tanpatransportasi"),
-    "disability": ("disability", "disabilitas", "difabel", "penyandangdisabilitas", "sakit"),
-    "no_smartphone": ("nosmartphone", "tidakpunyahp", "tidakpunyasmartphone", "tanpasmartphone", "tidakadahp",
-                      "tidakadasmartphone", "tanpahp", "hpjadul", "tidakpunyahandphone"),
-}
-YES = {"ya", "y", "yes", "iya", "1", "true", "benar", "ok", "✓", "✔", "v"}
-NO = {"tidak", "t", "no", "n", "0", "false", "tdk", "bukan", "gak", "nggak", "enggak"}
-
-# The words an export writes, which the importer reads back.
-EXPORT_COMPONENTS = {
-    "ibu_hamil": "Ibu hamil/nifas", "anak_usia_dini": "Anak usia dini", "anak_sd": "Anak SD",
-    "anak_smp": "Anak SMP", "anak_sma": "Anak SMA", "lansia": "Lansia", "disabilitas_berat": "Disabilitas berat",
-}
-EXPORT_PREFERENCE = {WorkPreference.WAGE: "kerja upahan", WorkPreference.OWN_BUSINESS: "usaha sendiri",
-                     WorkPreference.ANY: "keduanya"}
-EXPORT_RANGE = {Reach.VILLAGE: "desa", Reach.SUBDISTRICT: "kecamatan", Reach.DISTRICT: "kabupaten"}
-EXPORT_CONSTRAINTS = {"childcare": "mengasuh anak", "no_transport": "tidak ada kendaraan",
-                      "disability": "disabilitas", "no_smartphone": "tidak punya smartphone"}
-
-
-def _index(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {squash(alias): code for code, words in aliases.items() for alias in words}
-
-
-_COMPONENT_INDEX = _index(COMPONENT_ALIASES)
-_PREFERENCE_INDEX = _index(PREFERENCE_ALIASES)
-_RANGE_INDEX = _index(RANGE_ALIASES)
-_CONSTRAINT_INDEX = _index(CONSTRAINT_ALIASES)
-
-
-def _lookup(text: str, index: dict[str, str]) -> str | None:
-    key = squash(text)
-    if not key:
-        return None
-    if key in index:
-        return index[key]
-    if len(key) >= 4:
-        best = process.extractOne(key, list(index), scorer=fuzz.ratio, score_cutoff=VALUE_FUZZY_CUTOFF)
-        if best is not None:
-            return index[best[0]]
-    return None
-
 
 def cell_text(value: Any) -> str:
     """A cell as text, trimmed, with the apostrophe that keeps Excel from reading a formula removed."""
@@ -370,17 +366,6 @@ def is_formula(text: str) -> bool:
     return text[0] in "+-" and bool(_FORMULA_TAIL.search(text))
 
 
-def _free_text(value: Any, limit: int = TEXT_LIMIT) -> str:
-    text = cell_text(value)
-    if is_formula(text):
-        raise CellError("formula")
-    if text.casefold() in EMPTY_MARKERS:
-        return ""
-    if len(text) > limit:
-        raise CellError("too_long", max=limit)
-    return text
-
-
 def parse_name(value: Any) -> str:
     """A woman's full name: letters with spaces, apostrophes, dots and dashes; ALL CAPS is title-cased."""
     text = cell_text(value)
@@ -397,26 +382,72 @@ def parse_name(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date:
-    """A birth date from an Excel date, an Excel serial number, or dd/mm/yyyy, dd-mm-yyyy, yyyy-mm-dd text."""
+    """A birth date from an Excel date or serial number, or text in Indonesian or English, day first.
+
+    ``12/3/85``, ``05-02-1990``, ``1985-03-12``, ``12 Maret 1985``, ``12 Mar 85``, and a "TTL"
+    cell (``Bogor, 12-03-1985``: the place before the comma is dropped) are all read.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 80_000:
-            result = from_excel(value)
-            return result.date() if isinstance(result, dt.datetime) else result
-        raise CellError("date.invalid")
+        return _excel_date(value)
     text = cell_text(value)
     if not text:
         raise CellError("required")
-    text = text.split(" ")[0].split("T")[0]
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    return _date_from_text(text)
+
+
+def _excel_date(value: float) -> dt.date:
+    if 1 <= value < 80_000:
+        result = from_excel(value)
+        return result.date() if isinstance(result, dt.datetime) else result
     raise CellError("date.invalid")
+
+
+_NUMERIC_DATE = re.compile(r"(?:^|\s)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_DATEPARSER_SETTINGS = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["absolute-time"],
+}
+
+
+@lru_cache(maxsize=50_000)
+def _date_from_text(text: str) -> dt.date:
+    """A date written as text; the common numeric forms skip the (slower) language-aware parser."""
+    if "," in text:
+        text = text.rsplit(",", 1)[1].strip()  # "Bogor, 12-03-1985": the place of birth goes
+    found = _NUMERIC_DATE.search(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        if len(found.group(3)) == 2:
+            year += 1900 if 1900 + year <= dt.date.today().year - 10 else 2000
+            if year > dt.date.today().year:
+                year -= 100
+        return _date_or_invalid(year, month, day)
+    found = _ISO_DATE.match(text)
+    if found:
+        year, month, day = (int(part) for part in found.groups())
+        return _date_or_invalid(year, month, day)
+    if text.isdigit() and len(text) == 5:
+        return _excel_date(int(text))
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["id", "en"], settings=_DATEPARSER_SETTINGS)
+    if parsed is None:
+        raise CellError("date.invalid")
+    return parsed.date()
+
+
+def _date_or_invalid(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise CellError("date.invalid") from exc
 
 
 def check_birth_date(born: dt.date, today: dt.date | None = None) -> dt.date:
@@ -448,94 +479,126 @@ def parse_phone(value: Any) -> str | None:
         raise CellError("phone.invalid") from exc
 
 
-def parse_components(value: Any) -> dict[str, int]:
-    """PKH components with counts: ``Anak SD 2, Lansia`` → ``{"anak_sd": 2, "lansia": 1}``."""
-    text = _free_text(value)
-    counts: dict[str, int] = {}
-    for part in _SPLIT_LIST.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        found = _COUNT.search(part)
-        count = int(found.group(1)) if found else 1
-        words = _COUNT.sub(" ", part).replace("orang", " ").replace("(", " ").replace(")", " ")
-        words = re.sub(r"[:=x×]+\s*$|^\s*[:=x×]+", " ", words.strip())
-        code = _lookup(words, _COMPONENT_INDEX)
-        if code is None:
-            raise CellError("components.unknown", value=part)
-        counts[code] = counts.get(code, 0) + count
-    return counts
+@dataclass
+class OptionalCell:
+    """What an optional cell gave: its value (None when nothing usable), a warning code, and words kept as text."""
+
+    value: Any = None
+    warning: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    leftover: str = ""
 
 
-def parse_choice(value: Any, index: dict[str, str], error: str) -> str | None:
-    """One of a column's codes from the words people write for it (None when empty)."""
-    text = _free_text(value, 100)
-    if not text:
-        return None
-    code = _lookup(text, index)
-    if code is None:
-        raise CellError(error)
-    return code
+def _optional_text(value: Any) -> tuple[str, str | None]:
+    """An optional cell as text and the warning it earns: a formula is kept as plain text, never run."""
+    text = cell_text(value)
+    if text.casefold() in EMPTY_MARKERS:
+        return "", None
+    return text, ("formula_kept" if is_formula(text) else None)
 
 
-def parse_yes_no(value: Any) -> bool | None:
-    """``ya``/``tidak`` and their variants (None when empty)."""
+def _resolved(vocab: str, value: Any) -> tuple[vocabulary.Resolution, str, str | None]:
+    text, warning = _optional_text(value)
+    if warning:
+        return vocabulary.Resolution(unrecognised=[text]), text, warning
+    return vocabulary.resolve(vocab, text[:TEXT_LIMIT]), text, None
+
+
+def _unrecognised(found: vocabulary.Resolution, text: str, warning: str | None) -> OptionalCell:
+    leftover = ", ".join(found.unrecognised)
+    if warning:
+        return OptionalCell(warning=warning, leftover=text)
+    if leftover:
+        return OptionalCell(warning="vocabulary.unrecognised", params={"value": leftover}, leftover=leftover)
+    return OptionalCell()
+
+
+def parse_components(value: Any) -> OptionalCell:
+    """PKH components with counts: ``Anak SD 2, Lansia`` → ``{"anak_sd": 2, "lansia": 1}``; unknown words kept."""
+    found, text, warning = _resolved("pkh_component", value)
+    result = _unrecognised(found, text, warning)
+    result.value = {code: count for code, count in found.counts.items() if code in found.codes} or None
+    return result
+
+
+def parse_choice(vocab: str, value: Any) -> OptionalCell:
+    """One code of ``vocab`` from the words people write for it; unknown words kept, never refused."""
+    found, text, warning = _resolved(vocab, value)
+    result = _unrecognised(found, text, warning)
+    if len(found.codes) > 1 and not result.warning:
+        result.warning, result.params = "vocabulary.several", {"value": text}
+        result.leftover = text
+    result.value = found.codes[0] if found.codes else None
+    if result.value is None and found.negated and vocab == "yes_no":
+        result.value = "no"
+    return result
+
+
+def parse_yes_no(value: Any) -> OptionalCell:
+    """``ya``/``tidak`` and their variants as a boolean (None when empty or not recognised)."""
     if isinstance(value, bool):
-        return value
-    text = cell_text(value).casefold()
-    if not text:
-        return None
-    if text in YES:
-        return True
-    if text in NO or text in EMPTY_MARKERS:
-        return False
-    raise CellError("yesno.unknown")
+        return OptionalCell(value)
+    result = parse_choice("yes_no", value)
+    result.value = None if result.value is None else result.value == "yes"
+    return result
 
 
-def parse_hours(value: Any) -> int | None:
-    """Hours a week she can work: a whole number from 0 to 84 (None when empty)."""
+_HOURS_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
+_PER_DAY = re.compile(r"\b(?:sehari|per\s*hari|perhari|/\s*hari|tiap\s*hari|setiap\s*hari|hari)\b")
+DAYS_A_WEEK = 6
+
+
+def parse_hours(value: Any) -> OptionalCell:
+    """Hours a week she can work, 0–84: ``20 jam/minggu``, ``4 jam sehari`` (× 6 days), ``20-25`` (20), ``±15``."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
+        text = str(value)
     else:
-        text = cell_text(value).casefold().replace("jam", "").strip()
-        if not text or text in EMPTY_MARKERS:
-            return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError as exc:
-            raise CellError("hours.invalid") from exc
-    if not number.is_integer() or not 0 <= number <= 84:
-        raise CellError("hours.invalid")
-    return int(number)
+        text, warning = _optional_text(value)
+        if not text:
+            return OptionalCell()
+        if warning:
+            return OptionalCell(warning=warning, leftover=text)
+        found = _HOURS_NUMBER.search(text)
+        if found is None:
+            return OptionalCell(warning="hours.unrecognised", params={"value": text}, leftover=text)
+        number = float(found.group(1).replace(",", "."))
+        if _PER_DAY.search(text.casefold()):
+            number *= DAYS_A_WEEK
+    if not 0 <= number <= 84:
+        return OptionalCell(warning="hours.unrecognised", params={"value": text}, leftover=text)
+    return OptionalCell(int(number))
 
 
-def parse_constraints(value: Any) -> list[str]:
-    """Constraint codes from words: ``mengasuh anak; tidak ada kendaraan``."""
-    text = _free_text(value)
-    codes: list[str] = []
-    for part in _SPLIT_LIST.split(text):
-        if not part.strip() or part.strip().casefold() in EMPTY_MARKERS:
-            continue
-        code = _lookup(part, _CONSTRAINT_INDEX)
-        if code is None:
-            raise CellError("constraint.unknown", value=part.strip())
-        if code not in codes:
-            codes.append(code)
-    return codes
+def parse_constraints(value: Any) -> OptionalCell:
+    """Constraint codes from words (``anak masih kecil; gak punya hp``); unknown words kept as text."""
+    found, text, warning = _resolved("constraint", value)
+    result = _unrecognised(found, text, warning)
+    result.value = list(found.codes) or None
+    return result
 
 
-def parse_assets(value: Any) -> list[str]:
-    """Assets as a list of lower-case words, in the order given, without repeats."""
-    text = _free_text(value)
-    assets: list[str] = []
-    for part in _SPLIT_LIST.split(text):
-        word = " ".join(part.casefold().split())
-        if word and word not in EMPTY_MARKERS and word not in assets:
-            assets.append(word[:60])
-    return assets
+def parse_assets(value: Any) -> OptionalCell:
+    """Asset codes from words (``mesin jahit, HP jadul``); ``tidak punya motor`` is no motor; the rest kept."""
+    found, text, warning = _resolved("asset", value)
+    result = _unrecognised(found, text, warning)
+    result.value = list(found.codes) or None
+    result.params["lacks"] = list(found.negated)
+    return result
 
 
 # Regions and skills, cached for the whole file -----------------------------------------------
+
+
+_NUMERAL_WORDS = {"satu": "I", "dua": "II", "tiga": "III", "empat": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def _roman_numeral(name: str) -> str:
+    """A village name whose last word is a numeral ("Satu", "2") with the Roman numeral registers use."""
+    words = name.split()
+    if len(words) > 1 and words[-1].casefold() in _NUMERAL_WORDS:
+        return " ".join([*words[:-1], _NUMERAL_WORDS[words[-1].casefold()]])
+    return name
 
 
 class RegionLookup:
@@ -551,10 +614,14 @@ class RegionLookup:
         self._names_in: dict[str, dict[str, list[str]]] = {}
 
     def resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
-        """``(desa code, None)`` or ``(None, error code)``."""
+        """``(desa code, None)`` or ``(None, error code)``; "Cibatok Satu" and "Cibatok 1" are tried as "Cibatok I"."""
         key = (squash(desa), squash(kecamatan), squash(kabupaten))
         if key not in self._cache:
-            self._cache[key] = self._resolve(desa, kecamatan, kabupaten)
+            found = self._resolve(desa, kecamatan, kabupaten)
+            roman = _roman_numeral(desa)
+            if found[1] == "desa.unknown" and roman != desa:
+                found = self._resolve(roman, kecamatan, kabupaten)
+            self._cache[key] = found
         return self._cache[key]
 
     def _resolve(self, desa: str, kecamatan: str, kabupaten: str) -> tuple[str | None, str | None]:
@@ -654,8 +721,9 @@ class SkillLookup:
 PROFILE_KEYS = (
     "full_name", "kk_number", "birth_date", "phone", "address", "desa_code", "components", "skills_text",
     "interests", "work_experience", "business_experience", "work_preference", "hours_per_week", "travel_range",
-    "home_based_only", "constraints", "assets",
+    "home_based_only", "constraints", "assets", "assets_text", "profile_notes",
 )
+FREE_TEXT_KEYS = ("skills_text", "interests", "work_experience", "business_experience")
 # Changes the preview shows only by name: the values are personal data.
 PERSONAL_KEYS = {"kk_number", "birth_date", "phone", "address"}
 
@@ -684,6 +752,10 @@ class RowResult:
     values: dict[str, Any] = field(default_factory=dict)
     skills: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # Why the row waits for the facilitator's decision (a NIK that encodes a man), or "".
+    held: str = ""
+    old: dict[str, Any] = field(default_factory=dict)
     existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
     duplicate_of_id: int | None = None
@@ -716,8 +788,30 @@ class Analysis:
             "updated": self.count("update"),
             "skipped": self.count("skip"),
             "flagged": sum(1 for row in self.rows if row.flagged),
+            "held": self.count("held"),
             "errors": self.count("error"),
         }
+
+    def warnings(self) -> list[dict[str, Any]]:
+        """Every warning of the rows that are kept, as ``{"row", "column", "message"}``: what was kept as text."""
+        return [
+            {"row": row.row, "column": problem.column, "message": problem.message()}
+            for row in self.rows
+            if row.status != "error"
+            for problem in row.warnings
+        ]
+
+    def flagged_rows(self) -> list[dict[str, Any]]:
+        """Rows waiting for the facilitator's decision or looking like another household, as ``{"row", "reason"}``."""
+        flagged = []
+        for row in self.rows:
+            if row.held:
+                flagged.append({"row": row.row, "reason": message(row.held)})
+            elif row.flagged:
+                other = row.duplicate_of_row
+                reason = message("duplicate.row", row=other) if other else message("duplicate.household")
+                flagged.append({"row": row.row, "reason": reason})
+        return flagged
 
     def errors(self) -> list[dict[str, Any]]:
         """Every problem of the rejected rows as ``{"row", "column", "message"}``, in sheet order."""
@@ -763,7 +857,8 @@ def row_from_json(data: dict[str, Any]) -> RowResult:
     ``values`` holds only the changed, non-personal fields (see :func:`_row_json`).
     """
     problems = [Problem(**problem) for problem in data.get("problems", [])]
-    return RowResult(**{**data, "problems": problems})
+    warnings = [Problem(**problem) for problem in data.get("warnings", [])]
+    return RowResult(**{**data, "problems": problems, "warnings": warnings})
 
 
 class _RowParser:
@@ -771,6 +866,7 @@ class _RowParser:
 
     def __init__(self, table: Table, facilitator: User) -> None:
         self.columns = table.column_map()
+        self.component_columns = table.component_columns()
         self.headers = table.headers
         self.regions = RegionLookup(facilitator)
         self.skills = SkillLookup()
@@ -787,6 +883,26 @@ class _RowParser:
         if index is None or index >= len(cells):
             return None
         return cells[index]
+
+    def _component_counts(self, cells: list[Any], result: RowResult) -> dict[str, int]:
+        """Counts from one-column-per-component layouts: a number (0 = none) or a yes/no mark."""
+        counts: dict[str, int] = {}
+        for index, code in self.component_columns.items():
+            value = cells[index] if index < len(cells) else None
+            text = cell_text(value)
+            if not text or text.casefold() in EMPTY_MARKERS:
+                continue
+            if text.isdigit():
+                number = int(text)
+            else:
+                answer = parse_yes_no(value)
+                if answer.value is None:
+                    result.warnings.append(Problem(self.headers[index], "vocabulary.unrecognised", {"value": text}))
+                    continue
+                number = int(answer.value)
+            if number:
+                counts[code] = number
+        return counts
 
     def parse(self, number: int, cells: list[Any]) -> RowResult:
         result = RowResult(row=number, status="new")
@@ -806,28 +922,37 @@ class _RowParser:
         born = attempt("birth_date", lambda v: check_birth_date(parse_date(v)))
         if born:
             values["birth_date"] = born
-        nik_text = cell_text(self.cell(cells, "nik"))
+        nik_value = self.cell(cells, "nik")
+        nik_text = cell_text(nik_value)
         if is_formula(nik_text):
             result.problems.append(Problem(self.header("nik"), "formula"))
+        elif isinstance(nik_value, int | float) and not isinstance(nik_value, bool) and nik_value >= 1e15:
+            # Excel keeps 15 significant digits of a number: a 16-digit NIK typed into a number
+            # cell has lost its last digit even when it shows no "E+15".
+            result.problems.append(Problem(self.header("nik"), "nik.scientific"))
         else:
             check = check_nik(self.cell(cells, "nik"), kecamatan_codes=self.kecamatan, birth_date=born)
             for error in check.errors:
                 result.problems.append(Problem(self.header("nik"), "nik." + error))
+                if error == "birth_date_mismatch":
+                    # Either cell may be the wrong one: the facilitator is pointed at both.
+                    result.problems.append(Problem(self.header("birth_date"), "nik." + error))
             if check.digits:
                 values["nik"] = check.digits
         kk_value = self.cell(cells, "kk_number")
         if cell_text(kk_value) and cell_text(kk_value).casefold() not in EMPTY_MARKERS:
             kk = check_kk(kk_value)
             if kk.errors:
-                result.problems += [Problem(self.header("kk_number"), "kk." + e) for e in kk.errors]
+                result.warnings += [Problem(self.header("kk_number"), "kk." + e) for e in kk.errors]
             else:
                 values["kk_number"] = kk.digits
-        phone = attempt("phone", parse_phone)
+        try:
+            phone = parse_phone(self.cell(cells, "phone"))
+        except CellError as error:
+            result.warnings.append(Problem(self.header("phone"), error.code, error.params))
+            phone = None
         if phone:
             values["phone"] = phone
-        address = attempt("address", lambda v: _free_text(v, 255))
-        if address:
-            values["address"] = address
         desa_text = cell_text(self.cell(cells, "desa"))
         if is_formula(desa_text):
             result.problems.append(Problem(self.header("desa"), "formula"))
@@ -841,23 +966,44 @@ class _RowParser:
                 result.problems.append(Problem(self.header("desa"), error))
             else:
                 values["desa_code"] = result.desa_code = code
-        for key in ("skills_text", "interests", "work_experience", "business_experience"):
-            text = attempt(key, _free_text)
+        for key, limit in (("address", 255), *((k, TEXT_LIMIT) for k in FREE_TEXT_KEYS)):
+            text, warning = _optional_text(self.cell(cells, key))
+            if len(text) > limit:
+                text, warning = text[:limit], "too_long_cut"
+            if warning:
+                result.warnings.append(Problem(self.header(key), warning, {"max": limit} if "cut" in warning else {}))
             if text:
                 values[key] = text
-        optional: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+        notes: list[str] = []
+        optional: tuple[tuple[str, Callable[[Any], OptionalCell]], ...] = (
             ("components", parse_components),
-            ("work_preference", lambda v: parse_choice(v, _PREFERENCE_INDEX, "preference.unknown")),
+            ("work_preference", lambda v: parse_choice("work_preference", v)),
             ("hours_per_week", parse_hours),
-            ("travel_range", lambda v: parse_choice(v, _RANGE_INDEX, "range.unknown")),
+            ("travel_range", lambda v: parse_choice("travel_range", v)),
             ("home_based_only", parse_yes_no),
             ("constraints", parse_constraints),
             ("assets", parse_assets),
         )
         for key, parse in optional:
-            value = attempt(key, parse)
-            if value not in (None, "", [], {}):
-                values[key] = value
+            found = parse(self.cell(cells, key))
+            if found.value not in (None, "", [], {}):
+                values[key] = found.value
+            found.params.pop("lacks", None)  # an asset she lacks is simply not stored (never a constraint)
+            if found.warning:
+                result.warnings.append(Problem(self.header(key), found.warning, found.params))
+            if found.leftover and key == "assets":
+                values["assets_text"] = found.leftover
+            elif found.leftover:
+                notes.append(f"{self.header(key)}: {found.leftover}")
+        counted = self._component_counts(cells, result)
+        if counted:
+            values["components"] = {**values.get("components", {}), **counted}
+        if notes:
+            values["profile_notes"] = "; ".join(notes)[:TEXT_LIMIT]
+        nik = values.get("nik")
+        decoded = nik_date(nik) if nik else None
+        if decoded is not None and not decoded.female and not result.problems:
+            result.held = "nik.male"
         result.values = values
         if result.problems:
             result.status = "error"
@@ -866,17 +1012,37 @@ class _RowParser:
         return result
 
 
-def analyse(table: Table, facilitator: User, *, update_existing: bool = True,
-            answered_free: frozenset[int] = frozenset()) -> Analysis:
+def analyse(
+    table: Table,
+    facilitator: User,
+    *,
+    update_existing: bool = True,
+    answered_free: frozenset[int] = frozenset(),
+    accept_flagged: bool = False,
+) -> Analysis:
     """Check every row and decide what confirming would do with it.
 
     No household is written; NIKs held by another facilitator open cases for the coordinator
     (added to the session, see :func:`_compare_with_database`). ``answered_free`` are the sheet rows
     that the preview of this same upload already showed as free: they are not checked against the
-    daily limit again.
+    daily limit again. A row whose NIK encodes a man is held (status ``held``) unless
+    ``accept_flagged``: every PKH recipient registered here is a woman, so the facilitator decides.
     """
     parser = _RowParser(table, facilitator)
-    rows = [parser.parse(number, cells) for number, cells in table.rows]
+    # A row with none of the identity columns filled (a signature block, a note under the
+    # table) is no household and not reported.
+    identity = [index for key, index in parser.columns.items() if key in ("nik", "full_name", "birth_date", "desa")]
+    rows = [
+        parser.parse(number, cells)
+        for number, cells in table.rows
+        if not _blank(cells[index] for index in identity if index < len(cells))
+    ]
+    for row in rows:
+        if row.held and row.status != "error":
+            if accept_flagged:
+                row.held = ""
+            else:
+                row.status = "held"
     nik_header = parser.header("nik")
     _mark_repeats(rows, nik_header)
     _compare_with_database(rows, facilitator, nik_header, update_existing, answered_free)
@@ -931,6 +1097,12 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
                 row.status = "error"
                 continue
             row.changes = _changes(household, row.values, linked.get(household.id, set()), row.skills)
+            # What the preview shows as "old → new" (personal data stays out of the stored preview).
+            row.old = {
+                key: _json_value(getattr(household, key))
+                for key in row.changes
+                if key in PROFILE_KEYS and key not in PERSONAL_KEYS and key != "desa_code"
+            }
             row.status = "update" if update_existing and row.changes else "skip"
             continue
         answer, case_id = gate.check(household, row.values, answered_free=row.row in answered_free)
@@ -1024,8 +1196,9 @@ class ImportResult:
             "imported": self.counts["imported"],
             "updated": self.counts["updated"],
             "skipped": self.counts["skipped"],
-            "flagged": self.counts["flagged"],
+            "flagged": self.analysis.flagged_rows(),
             "errors": self.errors,
+            "warnings": self.analysis.warnings(),
         }
 
 
@@ -1038,6 +1211,7 @@ def apply_import(
     commit: bool = True,
     batch_id: int | None = None,
     answered_free: frozenset[int] = frozenset(),
+    accept_flagged: bool = False,
 ) -> ImportResult:
     """Analyse ``table`` against the database as it is now and write its valid rows in one transaction.
 
@@ -1045,7 +1219,10 @@ def apply_import(
     (she saw them in the preview); rows of her existing households update the fields that
     have a value; everything else is left alone. ``dry_run`` writes no household (NIK cases are kept).
     """
-    analysis = analyse(table, facilitator, update_existing=update_existing, answered_free=answered_free)
+    analysis = analyse(
+        table, facilitator, update_existing=update_existing, answered_free=answered_free,
+        accept_flagged=accept_flagged,
+    )
     result = ImportResult(analysis.counts, analysis.errors(), analysis)
     if dry_run:
         # No household is written, but the NIK cases and the audit are: a dry run is no free oracle.
@@ -1177,17 +1354,27 @@ def template_workbook() -> bytes:
 
 
 def rejected_workbook(table: Table, analysis: Analysis, error_header: str) -> bytes:
-    """The rejected rows as they were in the sheet, with a column saying what to fix."""
-    problems = {row.row: row.problems for row in analysis.rows if row.status == "error"}
+    """The rows to look at again as they were in the sheet, with a column saying what to fix or check.
+
+    Refused rows (what to fix), held rows (what to decide) and rows kept with warnings (what
+    was kept as text) are listed; every cell is neutralised against formulas.
+    """
+    notes: dict[int, list[Problem]] = {}
+    for row in analysis.rows:
+        listed = row.problems if row.status == "error" else row.warnings
+        if row.held:
+            listed = [Problem("NIK", row.held), *listed]
+        if listed:
+            notes[row.row] = listed
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("KPM")
     width = len(table.headers)
     sheet.append([neutralise(header) for header in table.headers] + [error_header])
     for number, cells in table.rows:
-        if number not in problems:
+        if number not in notes:
             continue
         padded = (list(cells) + [None] * width)[:width]
-        text = "; ".join(f"{problem.column}: {problem.message()}" for problem in problems[number])
+        text = "; ".join(f"{problem.column}: {problem.message()}" for problem in notes[number])
         sheet.append([neutralise(cell) for cell in padded] + [text])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -1266,11 +1453,11 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
     batch.applied_at = utcnow()
     batch.result = {key: value for key, value in result.counts.items()}
     # Keep only what the rejected-rows download needs: the accepted rows' personal data goes.
-    rejected = {row.row for row in result.analysis.rows if row.status == "error"}
+    rejected = {row.row for row in result.analysis.rows if row.status in ("error", "held")}
     table = Table.from_json(batch.table)
     table.rows = [(number, cells) for number, cells in table.rows if number in rejected]
     batch.table = table.to_json()
     batch.preview = {**result.analysis.to_json(), "rows": [_row_json(r) for r in result.analysis.rows
-                                                           if r.status == "error"]}
+                                                           if r.row in rejected]}
     db.session.commit()
     return result

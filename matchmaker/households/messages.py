@@ -52,12 +52,18 @@ MESSAGES: dict[str, Any] = {
     "desa.unknown": _l("No desa or kelurahan of this name was found; check the spelling or the kecamatan."),
     "desa.outside_area": _l("This desa is outside your assigned area."),
     "desa.not_village": _l("Choose a desa or kelurahan, not a wider region."),
-    "components.unknown": _l("Unknown PKH component: %(value)s."),
-    "preference.unknown": _l("Write 'kerja upahan', 'usaha sendiri' or 'keduanya'."),
     "hours.invalid": _l("Write a whole number of hours between 0 and 84."),
-    "range.unknown": _l("Write 'desa', 'kecamatan' or 'kabupaten'."),
-    "yesno.unknown": _l("Write 'ya' or 'tidak'."),
-    "constraint.unknown": _l("Unknown constraint: %(value)s."),
+    # Warnings on optional cells: the row is kept, the words are kept as text on her profile.
+    "vocabulary.unrecognised": _l("Not recognised, kept as text on her profile: %(value)s. Correct it if needed."),
+    "vocabulary.several": _l("Several answers in one cell (%(value)s): the first is used, the cell is kept as text."),
+    "hours.unrecognised": _l("No number of hours a week (0–84) was recognised in %(value)s; kept as text."),
+    "formula_kept": _l("This cell starts like a formula: it is kept as plain text and never run."),
+    "too_long_cut": _l("Longer than %(max)s characters: the rest was cut off."),
+    "nik.male": _l(
+        "This NIK indicates a man; PKH recipients are women — check the NIK or mark him as a substitute caretaker"
+    ),
+    "duplicate.row": _l("Looks like the household of row %(row)s (similar name, same birth date and desa)."),
+    "duplicate.household": _l("Looks like a registered household (similar name, same birth date and desa)."),
     "status.not_manual": _l("Graduation is recorded from the household page and approved by the coordinator."),
     "year_joined.invalid": _l("PKH started in 2007: enter a year between 2007 and this year."),
 }
@@ -83,6 +89,19 @@ FILE_MESSAGES: dict[str, Any] = {
     "too_many_rows": _l("The sheet has more than %(limit)s rows. Split it into smaller files."),
     "already_applied": _l("This file has already been imported."),
 }
+
+
+class CodedError(Exception):
+    """A refusal spoken as a message code (a key of this module's tables) and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self) -> str:
+        """The refusal in the current language."""
+        return message(self.code, **self.params)
 
 
 def message(code: str, **params: Any) -> str:

@@ -32,6 +32,7 @@ from ..models import (
     User,
     WorkPreference,
 )
+from ..reference import vocabulary
 from ..scoping import code_within, region_within
 
 # A name scoring at least this (rapidfuzz WRatio, 0-100) is a search hit: "Sitti Aminah"
@@ -42,9 +43,8 @@ DUPLICATE_NAME_CUTOFF = 85
 # Digits typed in the search box that are read as a NIK fragment rather than a name.
 NIK_SEARCH_MIN_DIGITS = 4
 
-COMPONENT_KEYS = ("ibu_hamil", "anak_usia_dini", "anak_sd", "anak_smp", "anak_sma", "lansia", "disabilitas_berat")
+COMPONENT_KEYS = vocabulary.codes("pkh_component")
 INCOME_BRACKETS = ("lt_1jt", "1_2jt", "2_3jt", "gt_3jt")
-CONSTRAINTS = ("childcare", "no_transport", "disability", "no_smartphone")
 VIEWER_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 
 
@@ -82,6 +82,8 @@ class HouseholdData:
     home_based_only: bool = False
     constraints: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
+    assets_text: str = ""
+    profile_notes: str = ""
     income_bracket: str | None = None
     has_savings: bool = False
     status: str = HouseholdStatus.ACTIVE

@@ -42,6 +42,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 from ..forms import strip_bidi_controls
+from .messages import CodedError
 
 Row = tuple[int, list[Any]]
 
@@ -65,13 +66,8 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
-class SheetRefused(Exception):
+class SheetRefused(CodedError):
     """The file cannot be read within the limits; ``code`` is a key of ``messages.FILE_MESSAGES``."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -93,16 +89,20 @@ class SheetLimits:
     max_seconds: float = 25.0
 
 
-def read_rows(content: bytes, extension: str, limits: SheetLimits) -> Iterator[Row]:
+def read_rows(content: bytes, extension: str, limits: SheetLimits, sheet: int = 0) -> Iterator[Row]:
     """The rows of an upload (``extension`` "xlsx" or "csv"), lazily; raises :class:`SheetRefused`.
 
     Rows come in sheet order with their sheet row numbers; each row's list stops at its last
     cell (no padding to a declared width), and wholly absent rows are not yielded. The
-    caller may stop iterating at any time (for example past its own row limit).
+    caller may stop iterating at any time (for example past its own row limit). ``sheet`` is
+    the worksheet's position in the workbook (an instructions sheet may come first); past the
+    last one, :class:`SheetRefused` ``no_such_sheet`` is raised (a CSV has one sheet).
     """
     budget = _Budget(limits)
+    if extension == "csv" and sheet:
+        raise SheetRefused("no_such_sheet")
     if extension == "xlsx":
-        rows = _xlsx_rows(content, limits, budget)
+        rows = _xlsx_rows(content, limits, budget, sheet)
     elif extension == "csv":
         rows = _csv_rows(content, limits)
     else:  # pragma: no cover - the caller checks the extension
@@ -170,6 +170,25 @@ def _place(cells: list[Any], column: int, value: Any, limits: SheetLimits) -> No
 # CSV ---------------------------------------------------------------------------------------
 
 
+def _delimiter(text: str) -> str:
+    """The separator of a CSV: of ``;``, ``,`` and tab, the one splitting the first lines most evenly and most.
+
+    (csv.Sniffer guesses wrong when free-text cells hold commas in a semicolon file.)
+    """
+    lines = [line for line in text[:20_000].splitlines() if line.strip()][:20]
+    best, best_score = ",", -1
+    for candidate in (";", ",", "\t"):
+        try:
+            counts = [len(next(csv.reader([line], delimiter=candidate))) for line in lines] or [0]
+        except csv.Error:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = common * counts.count(common)
+        if common > 1 and score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
 def _csv_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -181,11 +200,7 @@ def _csv_rows(content: bytes, limits: SheetLimits) -> Iterator[Row]:
         raise SheetRefused("unreadable")
     if "\x00" in text:
         raise SheetRefused("unreadable")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     number = 0
     while True:
         try:
@@ -235,7 +250,7 @@ def check_zip(archive: zipfile.ZipFile) -> None:
         raise SheetRefused("inflates_too_much")
 
 
-def _xlsx_rows(content: bytes, limits: SheetLimits, budget: _Budget) -> Iterator[Row]:
+def _xlsx_rows(content: bytes, limits: SheetLimits, budget: _Budget, sheet: int = 0) -> Iterator[Row]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
@@ -243,7 +258,7 @@ def _xlsx_rows(content: bytes, limits: SheetLimits, budget: _Budget) -> Iterator
     with archive:
         check_zip(archive)
         try:
-            book = _Workbook(archive, budget)
+            book = _Workbook(archive, budget, sheet)
             yield from _sheet_rows(archive, book, limits, budget)
         except SheetRefused:
             raise
@@ -397,24 +412,28 @@ def _ends(
 
 
 class _Workbook:
-    """What is needed to read the first worksheet: its part name, shared strings, date styles, epoch."""
+    """What is needed to read one worksheet (the first by default): part name, shared strings, date styles, epoch."""
 
-    def __init__(self, archive: zipfile.ZipFile, budget: _Budget) -> None:
+    def __init__(self, archive: zipfile.ZipFile, budget: _Budget, sheet: int = 0) -> None:
         self.archive = archive
         self.budget = budget
         workbook_path = self._office_document()
         rels = self._relationships(workbook_path)
         self.epoch = WINDOWS_EPOCH
         self.sheet_path: str | None = None
+        worksheets: list[str] = []
         with archive.open(workbook_path) as stream:
             for element, _parent in _ends(stream, self.budget):
                 name = _local(element.tag)
                 if name == "workbookPr" and element.get("date1904") in ("1", "true"):
                     self.epoch = MAC_EPOCH
-                elif name == "sheet" and self.sheet_path is None:
+                elif name == "sheet":
                     target = rels.get(element.get(f"{{{_REL}}}id", ""))
                     if target and target[0].endswith("/worksheet"):
-                        self.sheet_path = target[1]
+                        worksheets.append(target[1])
+        if worksheets and sheet >= len(worksheets):
+            raise SheetRefused("no_such_sheet")
+        self.sheet_path = worksheets[sheet] if worksheets else None
         if self.sheet_path is None or self.sheet_path not in archive.NameToInfo:
             raise SheetRefused("unreadable")
         by_type = {kind.rsplit("/", 1)[-1]: path for kind, path in rels.values()}

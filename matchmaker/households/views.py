@@ -29,7 +29,7 @@ bp = Blueprint("households", __name__, url_prefix="/households")
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_PER_PAGE = 50
-PREVIEW_TABS = ("error", "new", "update", "skip", "all")
+PREVIEW_TABS = ("error", "held", "new", "update", "skip", "all")
 
 
 def _household_or_404(household_id: int) -> Household:
@@ -41,9 +41,9 @@ def _household_or_404(household_id: int) -> Household:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    form.desa.choices = [("", _("All villages"))] + [
-        (group, options) for group, options in services.desa_filter_choices(current_user).items()
-    ]
+    # WTForms renders optgroups from a dict only: a list of (group, options) pairs would become
+    # options whose value is the Python list itself, and filtering by one would find nothing.
+    form.desa.choices = {"": [("", _("All villages"))], **services.desa_filter_choices(current_user)}
     form.status.choices = [("", _("Any status")), *choices("household_status")]
     form.skill_category.choices = [("", _("Any skill"))] + [
         (category, _category_label(category)) for category in services.skill_categories()
@@ -190,9 +190,8 @@ def _fill_from_household(form: HouseholdForm, household: Household) -> None:
         getattr(form.components, key).data = (household.components or {}).get(key, 0)
     form.desa.data = household.desa.name if household.desa else ""
     form.desa_code.data = household.desa_code
-    common = {code for code, _label in choices("asset")}
-    form.assets.data = [asset for asset in household.assets or [] if asset in common]
-    form.other_assets.data = ", ".join(asset for asset in household.assets or [] if asset not in common)
+    form.assets.data = list(household.assets or [])
+    form.other_assets.data = household.assets_text or ""
     form.income_bracket.data = household.income_bracket or ""
     form.skills.data = [skill.slug for skill in household.skills]
 
@@ -347,17 +346,29 @@ FIELD_LABELS = {
 }
 
 
+@bp.app_template_filter("import_message")
+def _import_message(code: str) -> str:
+    """An import message code in the current language."""
+    return importer.message(code)
+
+
 @bp.app_template_filter("field_label")
 def _field_label(key: str) -> str:
     """The translated label of a profile field (the same words as on the form)."""
     return str(FIELD_LABELS.get(key, key))
 
 
-def _change_text(row: importer.RowResult, key: str) -> str | None:
-    """The new value of a changed field as the preview shows it (None for personal data and the desa)."""
-    if key in importer.PERSONAL_KEYS or key not in row.values or key == "desa_code":
+def _change_text(row: importer.RowResult, key: str, old: bool = False) -> str | None:
+    """The new (or, with ``old``, the stored) value of a changed field as the preview shows it.
+
+    None for personal data and the desa, whose values the preview does not show.
+    """
+    source = row.old if old else row.values
+    if key in importer.PERSONAL_KEYS or key not in source or key == "desa_code":
         return None
-    value = row.values[key]
+    value = source[key]
+    if value in (None, "", [], {}):
+        return "–"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dict):

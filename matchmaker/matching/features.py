@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import normalize
 
+from ..reference import vocabulary
 from .lexicon import ASSET_REQUIREMENT_HINTS, ASSETS, CONCEPTS, EMPTY_PROFILE_WORDS, SOFT_SKILLS
 from .schema import HouseholdRecord, OfferRecord
 from .text import IndonesianNormalizer, default_normalizer
@@ -31,6 +32,8 @@ PREFS = ("wage", "own_business", "any")
 PREF_CODE = {p: i for i, p in enumerate(PREFS)}
 ASSET_NAMES = tuple(ASSETS)
 ASSET_BIT = {name: 1 << i for i, name in enumerate(ASSET_NAMES)}
+# Asset codes of the vocabulary that the engine counts as one of its own assets.
+ASSET_CODE_BIT = {**ASSET_BIT, "display_case": ASSET_BIT["shop"], "cart": ASSET_BIT["shop"]}
 CONSTRAINT_BIT = {"childcare": 1, "no_transport": 2, "disability": 4, "no_smartphone": 8}
 TRAINING_KINDS = frozenset({"training", "bumdes", "cooperative"})
 
@@ -62,8 +65,14 @@ def offer_core_text(offer: OfferRecord) -> str:
 def household_text(household: HouseholdRecord) -> str:
     """Everything a household profile says, for the text vectorisers."""
     return " . ".join(
-        [household.skills, household.interests, household.experience, " . ".join(household.assets)]
+        [household.skills, household.interests, household.experience, " . ".join(asset_words(household.assets))]
     )
+
+
+def asset_words(assets: Sequence[str]) -> list[str]:
+    """Asset entries as words: vocabulary codes become their Indonesian labels, free text stays."""
+    asset_codes = set(vocabulary.codes("asset"))
+    return [vocabulary.label("asset", item) if item in asset_codes else item for item in assets]
 
 
 def household_core_text(household: HouseholdRecord) -> str:
@@ -171,7 +180,7 @@ _PHRASE_CACHE: dict[str, SkillPhrase] = {}
 
 
 def asset_bits(texts: Sequence[str]) -> int:
-    """Bitmask of canonical assets mentioned in free-text asset entries."""
+    """Bitmask of canonical assets: asset codes, or assets mentioned in free-text entries."""
     bits = 0
     for text in texts:
         found = _ASSET_CACHE.get(text)
@@ -184,6 +193,8 @@ def asset_bits(texts: Sequence[str]) -> int:
 
 
 def _asset_bits_one(text: str) -> int:
+    if text in ASSET_CODE_BIT:
+        return ASSET_CODE_BIT[text]
     joined = " " + text.lower() + " "
     bits = 0
     for name, keys in ASSETS.items():
@@ -204,7 +215,7 @@ def required_asset_bits(offer: OfferRecord) -> int:
         if "tidak perlu" in padded or "ga perlu" in padded or "dipinjemin" in padded or "pinjam" in padded:
             continue
         for name, keys in ASSETS.items():
-            if name in ("land", "shop", "pen", "pond") and sentence not in phrases:
+            if name in ("land", "shop", "livestock_pen", "fish_pond") and sentence not in phrases:
                 # Descriptions mention land or shops in passing; only the
                 # skills list reliably states them as requirements.
                 continue

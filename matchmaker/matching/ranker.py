@@ -42,7 +42,7 @@ from .features import (
     required_asset_bits,
     weighted_concepts,
 )
-from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
+from .reasons import CONCEPT_LABELS, asset_label, label, message
 from .schema import HouseholdRecord, OfferRecord
 from .skills import SkillReasons, SkillVocabulary, read_profile
 from .terms import (
@@ -844,9 +844,9 @@ class MatchRanker(BaseEstimator):
         has = [a for a, bit in ASSET_BIT.items() if req & bit and h_assets & bit]
         lacks = [a for a, bit in ASSET_BIT.items() if req & bit and not h_assets & bit]
         if has:
-            reasons.append(message("assets", lang, items=", ".join(label(ASSET_LABELS, a, lang) for a in has)))
+            reasons.append(message("assets", lang, items=", ".join(asset_label(a, lang) for a in has)))
         if lacks:
-            reasons.append(message("lacks_assets", lang, items=", ".join(label(ASSET_LABELS, a, lang) for a in lacks)))
+            reasons.append(message("lacks_assets", lang, items=", ".join(asset_label(a, lang) for a in lacks)))
         if offer.hours_per_week is not None and household.hours_per_week is not None:
             fits = offer.hours_per_week <= household.hours_per_week * 1.1
             reasons.append(message("hours" if fits else "too_many_hours", lang))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..reference import vocabulary
+
 MESSAGES: dict[str, dict[str, str]] = {
     "skills": {"id": "keterampilan cocok: {items}", "en": "matching skills: {items}"},
     "field": {"id": "bidang sesuai: {items}", "en": "matching field: {items}"},
@@ -19,20 +21,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "incomplete": {"id": "profil belum lengkap", "en": "profile incomplete"},
     "missing": {"id": "belum bisa: {items}", "en": "still to learn: {items}"},
     "training": {"id": "bisa ikut pelatihan: {title}", "en": "training available: {title}"},
-}
-
-ASSET_LABELS: dict[str, dict[str, str]] = {
-    "sewing_machine": {"id": "mesin jahit", "en": "sewing machine"},
-    "oven": {"id": "oven", "en": "oven"},
-    "smartphone": {"id": "HP android", "en": "smartphone"},
-    "motor": {"id": "motor", "en": "motorbike"},
-    "stove": {"id": "kompor", "en": "stove"},
-    "land": {"id": "lahan", "en": "land"},
-    "pond": {"id": "kolam", "en": "pond"},
-    "pen": {"id": "kandang", "en": "animal pen"},
-    "iron": {"id": "setrika", "en": "iron"},
-    "washing_machine": {"id": "mesin cuci", "en": "washing machine"},
-    "shop": {"id": "warung/etalase", "en": "stall or shop"},
 }
 
 CONCEPT_LABELS: dict[str, dict[str, str]] = {
@@ -73,5 +61,11 @@ def message(key: str, lang: str, **values: object) -> str:
 
 
 def label(table: dict[str, dict[str, str]], key: str, lang: str) -> str:
-    """Translate an asset or concept key for display."""
+    """Translate a concept key for display."""
     return table.get(key, {}).get(lang, key.replace("_", " "))
+
+
+def asset_label(code: str, lang: str) -> str:
+    """An asset code as it reads inside a reason (the vocabulary's label, lower case)."""
+    text = vocabulary.label("asset", code, lang)
+    return text if text.isupper() or text[:2].isupper() else text[:1].lower() + text[1:]

@@ -28,7 +28,9 @@ def test_cli_import_prints_the_json_summary_with_sheet_row_numbers(app, caseload
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary == json.loads(dry.output)
-    assert set(summary) == {"imported", "updated", "skipped", "flagged", "errors"}
+    assert set(summary) == {"imported", "updated", "skipped", "flagged", "errors", "warnings"}
+    assert all(set(flag) == {"row", "reason"} for flag in summary["flagged"])
+    assert all(set(warning) == {"row", "column", "message"} for warning in summary["warnings"])
     assert summary["imported"] == messy.count("new") and summary["updated"] == messy.count("update")
     assert summary["skipped"] == messy.count("skip")
     rejected = {n for n, e in messy.expected.items() if e.status == "error"}

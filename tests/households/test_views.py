@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -17,7 +17,8 @@ FORM = {
     "full_name": "Imas Masitoh", "nik": "3201 1652 0385 0002", "birth_date": "1985-03-12", "phone": "0813-1111-2222",
     "desa": "Sukamaju", "desa_code": "", "components-anak_sd": "2", "components-lansia": "1",
     "skills_text": "jahit baju", "work_preference": "own_business", "travel_range": "kecamatan",
-    "hours_per_week": "20", "constraints": ["childcare"], "assets": ["mesin jahit"], "other_assets": "Etalase",
+    "hours_per_week": "20", "constraints": ["childcare"], "assets": ["sewing_machine"],
+    "other_assets": "Etalase, perahu",
     "income_bracket": "lt_1jt", "status": "active", "submit": "1",
 }
 
@@ -37,7 +38,7 @@ def test_facilitator_creates_a_household_through_the_form(caseload, client):
     assert household.desa_code == "32.01.16.2013"
     assert household.phone == "+6281311112222"
     assert household.components == {"anak_sd": 2, "lansia": 1}
-    assert household.assets == ["mesin jahit", "etalase"]
+    assert household.assets == ["sewing_machine", "display_case"] and household.assets_text == "perahu"
     assert household.constraints == ["childcare"]
     assert db.session.scalar(select(HouseholdEvent.action).where(HouseholdEvent.household_id == household.id)) == (
         "created"
@@ -159,3 +160,46 @@ def test_upload_refusals_are_shown_next_to_the_file_field(caseload, client):
         content_type="multipart/form-data",
     )
     assert "Excel" in _errors(response)["file"]
+
+
+def test_caseload_desa_filter_lists_villages_by_kecamatan_and_filters(caseload, client):
+    """The desa filter would show raw Python data and filtering by a village would find no KPM."""
+    log_in(client, caseload["facilitator"])
+    page = client.get("/households/").get_data(as_text=True)
+    assert "[(" not in page
+    assert re.search(r'<optgroup label="Kec\. Cibungbulang">', page)
+    assert '<option value="32.01.16.2013">Sukamaju</option>' in page
+    filtered = client.get("/households/?desa=32.01.16.2013").get_data(as_text=True)
+    assert all(household.full_name in filtered for household in caseload["own"])
+    assert '<option selected value="32.01.16.2013">' in filtered
+    empty = client.get("/households/?desa=32.01.16.2003").get_data(as_text=True)
+    assert not any(household.full_name in empty for household in caseload["own"])
+
+
+def _upload_update_sheet(client, household, choice: str | None) -> str:
+    workbook = Workbook()
+    workbook.active.append(["NIK", "Nama Lengkap", "Tanggal Lahir", "Desa/Kelurahan", "Preferensi Kerja", "Kendala"])
+    workbook.active.append([household.nik, household.full_name, household.birth_date.strftime("%d/%m/%Y"),
+                            "Sukamaju", "jualan", "merawat orang tua, jauh dr pasar"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = {"file": (io.BytesIO(buffer.getvalue()), "kpm.xlsx")}
+    if choice:
+        data["update_existing"] = choice
+    response = client.post("/households/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    return client.get(response.headers["Location"] + "?show=all").get_data(as_text=True)
+
+
+def test_update_preview_shows_old_and_new_values_and_skips_unless_asked(caseload, client):
+    """An existing profile would be overwritten without the facilitator seeing what changes, or choosing to."""
+    household = caseload["own"][0]
+    household.work_preference = "wage"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    skipped = _upload_update_sheet(client, household, None)
+    assert "dilewati sesuai pilihan Anda" in skipped
+    assert "→" not in skipped.split("Baris")[-1]
+    preview = _upload_update_sheet(client, household, "update")
+    assert "“Kerja upahan” → “Usaha sendiri”" in preview
+    assert "Tidak dikenali, disimpan sebagai teks di profilnya: jauh dr pasar" in preview
