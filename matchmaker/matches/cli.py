@@ -85,12 +85,72 @@ def train_command(min_decisions: int) -> None:
     report = train(Path(path), min_decisions=min_decisions)
     click.echo(f"decisions          {report.n_decisions}")
     if report.n_train:
-        click.echo(f"train / hold-out   {report.n_train} / {report.n_holdout} (oldest / newest)")
+        click.echo(f"train / hold-out   {report.n_train} / {report.n_holdout} (households decided on first / last)")
     if report.rule_auc is not None:
         click.echo(f"rule-based AUC     {report.rule_auc:.3f}")
         click.echo(f"learned AUC        {report.model_auc:.3f}")
     click.echo(report.message())
     get_index().invalidate()
+
+
+@ranker_cli.command("simulate-learning")
+@click.option("--train", "train_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A judgments file whose simulated decisions the model learns from (repeatable).")
+@click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The judgments file the learned model is measured on (never trained on).")
+@click.option("--leave-one-out", "loo_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Instead of --train/--test: hold out each of these files in turn, train on the others.")
+@click.option("--k", default=10, show_default=True, help="Length of the list facilitators are shown.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the simulated grade-1 decisions.")
+def simulate_learning_command(train_files: tuple[Path, ...], test_file: Path | None, loo_files: tuple[Path, ...],
+                              k: int, seed: int) -> None:
+    """Simulate a season of decisions on graded districts, learn from them and measure a held-out district."""
+    import numpy as np
+
+    from matchmaker.matching.evaluation import ranker_rankings, score_rankings
+    from matchmaker.matching.schema import JudgmentSet
+    from matchmaker.matching.simulation import (
+        HeldOutResult,
+        learned_ranker,
+        learning_helps,
+        leave_one_district_out,
+        train_on,
+    )
+
+    from .workflow import HOUSEHOLD_DECLINE_REASONS
+
+    if loo_files:
+        if len(loo_files) < 2:
+            raise click.BadParameter("give at least two files", param_hint="--leave-one-out")
+        results = leave_one_district_out([JudgmentSet.from_json(f) for f in loo_files], HOUSEHOLD_DECLINE_REASONS,
+                                         k=k, seed=seed)
+    else:
+        if not train_files or test_file is None:
+            raise click.UsageError("give --train FILE... and --test FILE, or --leave-one-out FILE...")
+        if test_file.resolve() in {f.resolve() for f in train_files}:
+            raise click.BadParameter("the test file must not be one of the training files", param_hint="--test")
+        test = JudgmentSet.from_json(test_file)
+        weights, n = train_on([JudgmentSet.from_json(f) for f in train_files], HOUSEHOLD_DECLINE_REASONS,
+                              k=k, seed=seed)
+        results = [HeldOutResult(test.name, n, score_rankings(test, ranker_rankings(test, k), k),
+                                 score_rankings(test, ranker_rankings(test, k, learned_ranker(weights)), k), weights)]
+    click.echo(f"{'held-out district':<22} {'decisions':>9} {'':<7} {'NDCG@' + str(k):>8} {'Recall@' + str(k):>9} "
+               f"{'MRR@' + str(k):>7} {'violations':>10}")
+    for r in results:
+        for label, m in (("rules", r.before), ("learned", r.after)):
+            click.echo(f"{r.name[:22]:<22} {r.n_train_decisions:>9} {label:<7} {m['ndcg']:>8.3f} {m['recall']:>9.3f} "
+                       f"{m['mrr']:>7.3f} {m['violations']:>10g}")
+    if len(results) > 1:
+        for label, key in (("rules", "before"), ("learned", "after")):
+            runs = [getattr(r, key) for r in results]
+            click.echo(f"{'mean':<22} {'':>9} {label:<7} {np.mean([m['ndcg'] for m in runs]):>8.3f} "
+                       f"{np.mean([m['recall'] for m in runs]):>9.3f} {np.mean([m['mrr'] for m in runs]):>7.3f} "
+                       f"{sum(m['violations'] for m in runs):>10g}")
+    if learning_helps(results):
+        click.echo("Learning helps on the held-out district(s): the learned weights rank them better.")
+    else:
+        click.echo("Learning does not help on the held-out district(s): keep the rule-based weights.")
 
 
 @ranker_cli.command("app-bench")

@@ -3,19 +3,22 @@
 Each :class:`~matchmaker.models.RankingDecision` is one labelled pair: confirmed or
 accepted is a yes, declined or rejected a no. The pair's features come from the engine
 (:meth:`MatchRanker.pair_features`), computed on the household and offer as they are
-now. A logistic regression is fitted on the oldest 80% of decisions, with the position
-the proposal was shown at as an extra feature so that "she only accepted it because it
-was first" is not mistaken for fit; the position is then left out when ranking.
+now. A logistic regression (:func:`matchmaker.matching.simulation.fit_weights`) is fitted
+on the decisions about the households decided on first, with the position the proposal
+was shown at as an extra feature so that "she only accepted it because it was first" is
+not mistaken for fit; the position is then left out when ranking.
 
 The learned weights replace the rule-based ones only when there are enough decisions
-and they rank the newest 20% (the hold-out) better than the rule-based score does, by
-ROC AUC. The model is then written to ``instance/ranker-model.pkl``; otherwise any model
+and they rank the hold-out better than the rule-based score does, by ROC AUC. The
+hold-out is the households decided on last (about 20% of the decisions): no decision
+about a held-out woman is in the training set, so the comparison measures how the model
+does on households it has not seen, never how well it fits its own training data. The
+model is then written to ``instance/ranker-model.pkl``; otherwise any model
 file is removed and the rule-based weights stand.
 """
 
 from __future__ import annotations
 
-import math
 import pickle  # noqa: S403 - the model file is written by our own train command, in the instance folder
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..matching import MatchRanker
-from ..matching.ranker import DEFAULT_BIAS, DEFAULT_WEIGHTS, FEATURE_NAMES
+from ..matching.ranker import FEATURE_NAMES
+from ..matching.simulation import fit_weights, position_discount, rule_weight_vector
 from ..models import Household, Offer, RankingDecision, RankingDecisionKind, utcnow
 from .ranking import household_record, offer_record, pending_by_organization, taken_by_offer
 
@@ -40,8 +43,6 @@ HOLDOUT_SHARE = 0.2
 # The learned weights must beat the rule-based score by at least this much AUC: a
 # difference smaller than that on a few dozen hold-out decisions is noise.
 MIN_GAIN = 0.01
-# The text and concept weights scale the index as square roots: they cannot go negative.
-NON_NEGATIVE = ("text", "concept")
 
 
 @dataclass
@@ -67,10 +68,12 @@ class TrainingReport:
                     "so no comparison is possible. The rule-based weights stay in use.")
         if self.reason == "not_better":
             return (f"Refused: the learned model (AUC {self.model_auc:.3f}) does not beat the rule-based score "
-                    f"(AUC {self.rule_auc:.3f}) on the newest {self.n_holdout} decisions. "
+                    f"(AUC {self.rule_auc:.3f}) on the {self.n_holdout} decisions "
+                    "about the households decided on last. "
                     "The rule-based weights stay in use.")
         return (f"Adopted: the learned model (AUC {self.model_auc:.3f}) beats the rule-based score "
-                f"(AUC {self.rule_auc:.3f}) on the newest {self.n_holdout} decisions; saved to {self.path}.")
+                f"(AUC {self.rule_auc:.3f}) on the {self.n_holdout} decisions "
+                f"about the households decided on last; saved to {self.path}.")
 
 
 @dataclass
@@ -79,6 +82,7 @@ class _Examples:
     position: np.ndarray  # the position discount the proposal was shown with
     y: np.ndarray
     incomplete: np.ndarray
+    household: np.ndarray  # the household each decision is about
 
 
 def decision_examples() -> _Examples:
@@ -88,7 +92,8 @@ def decision_examples() -> _Examples:
     ))
     n = len(decisions)
     if n == 0:
-        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, bool))
+        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, bool),
+                         np.zeros(0, dtype=int))
     offer_ids = sorted({d.offer_id for d in decisions})
     household_ids = sorted({d.household_id for d in decisions})
     offers = list(db.session.scalars(
@@ -117,21 +122,14 @@ def decision_examples() -> _Examples:
         )
         X[rows] = features
         incomplete[rows] = is_incomplete
-    position = np.array([_discount(d.shown_position) for d in decisions])
+    position = np.array([position_discount(d.shown_position) for d in decisions])
     y = np.array([1 if d.decision in RankingDecisionKind.POSITIVE else 0 for d in decisions])
-    return _Examples(X, position, y, incomplete)
-
-
-def _discount(position: int | None) -> float:
-    # The DCG discount: how much more a proposal is looked at for being near the top.
-    return 1.0 / math.log2(position + 1) if position and position > 0 else 0.0
+    return _Examples(X, position, y, incomplete, np.array([d.household_id for d in decisions], dtype=int))
 
 
 def rule_weights() -> np.ndarray:
     """The rule-based weight vector (in :data:`FEATURE_NAMES` order) and, last, its bias."""
-    load_penalty = MatchRanker().load_penalty
-    weights = [load_penalty if name == "load" else DEFAULT_WEIGHTS[name] for name in FEATURE_NAMES]
-    return np.array([*weights, DEFAULT_BIAS])
+    return rule_weight_vector()
 
 
 def _scores(X: np.ndarray, incomplete: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -141,42 +139,46 @@ def _scores(X: np.ndarray, incomplete: np.ndarray, weights: np.ndarray) -> np.nd
     return np.where(incomplete, scores * 0.5, scores)
 
 
-def fit_weights(X: np.ndarray, position: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, LogisticRegression]:
-    """Logistic regression on standardised features plus position; weights back in raw units (bias last)."""
-    design = np.column_stack([X, position])
-    mean = design.mean(axis=0)
-    std = design.std(axis=0)
-    std[std == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=2000)
-    model.fit((design - mean) / std, y)
-    coef = model.coef_[0] / std
-    bias = float(model.intercept_[0] - np.sum(model.coef_[0] * mean / std))
-    # Ranking happens without a position: its term is folded into the bias as if the
-    # proposal were shown first (discount 1), so scores read as "if she sees it on top".
-    weights = coef[:-1].copy()
-    for name in NON_NEGATIVE:
-        i = FEATURE_NAMES.index(name)
-        weights[i] = max(weights[i], 0.0)
-    bias += coef[-1] * 1.0
-    return np.array([*weights, bias]), model
+def household_split(household_ids: np.ndarray, share: float = HOLDOUT_SHARE) -> np.ndarray:
+    """A mask of the hold-out decisions: those about the households decided on last.
+
+    ``household_ids`` is in time order. Households are taken from the newest first
+    decision backwards until about ``share`` of the decisions are held out; at least one
+    household is always kept for training.
+    """
+    first_seen: dict[int, int] = {}
+    for i, hid in enumerate(household_ids.tolist()):
+        first_seen.setdefault(hid, i)
+    counts = defaultdict(int)
+    for hid in household_ids.tolist():
+        counts[hid] += 1
+    target = share * household_ids.size
+    held: set[int] = set()
+    n_held = 0
+    for hid in sorted(first_seen, key=first_seen.__getitem__, reverse=True)[:-1]:
+        if n_held >= target:
+            break
+        held.add(hid)
+        n_held += counts[hid]
+    return np.isin(household_ids, list(held))
 
 
 def train(model_path: Path, min_decisions: int = MIN_DECISIONS) -> TrainingReport:
-    """Fit, compare on the time-based hold-out and save the model only when it wins."""
+    """Fit, compare on the held-out households and save the model only when it wins."""
     examples = decision_examples()
     n = int(examples.y.size)
     report = TrainingReport(n_decisions=n)
     if n < min_decisions:
         report.reason = "too_few"
         return report
-    cut = int(round(n * (1.0 - HOLDOUT_SHARE)))
-    report.n_train, report.n_holdout = cut, n - cut
-    train_y, hold_y = examples.y[:cut], examples.y[cut:]
+    held = household_split(examples.household)
+    report.n_train, report.n_holdout = int((~held).sum()), int(held.sum())
+    train_y, hold_y = examples.y[~held], examples.y[held]
     if len(set(train_y.tolist())) < 2 or len(set(hold_y.tolist())) < 2:
         report.reason = "one_class"
         return report
-    weights, model = fit_weights(examples.X[:cut], examples.position[:cut], train_y)
-    hold_X, hold_incomplete = examples.X[cut:], examples.incomplete[cut:]
+    weights, model = fit_weights(examples.X[~held], examples.position[~held], train_y)
+    hold_X, hold_incomplete = examples.X[held], examples.incomplete[held]
     report.rule_auc = float(roc_auc_score(hold_y, _scores(hold_X, hold_incomplete, rule_weights())))
     report.model_auc = float(roc_auc_score(hold_y, _scores(hold_X, hold_incomplete, weights)))
     if report.model_auc < report.rule_auc + MIN_GAIN:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 
 from matchmaker.extensions import db
@@ -85,7 +86,7 @@ def test_learned_model_is_adopted_when_it_beats_the_rules(app, tmp_path):
     report = train(path)
     assert report.adopted and report.reason == "adopted"
     assert report.model_auc > report.rule_auc + 0.2
-    assert report.n_train == 208 and report.n_holdout == 52
+    assert report.n_train + report.n_holdout == 260 and 0.15 * 260 <= report.n_holdout <= 0.4 * 260
     model = read_model(path)
     assert model["n_decisions"] == 260 and model["weights"]["desa"] < 0 and "fitted_at" in model
 
@@ -130,3 +131,33 @@ def test_train_command_prints_both_figures(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["ranker", "train"])
     assert result.exit_code == 0, result.output
     assert "rule-based AUC" in result.output and "learned AUC" in result.output and "Adopted" in result.output
+
+
+def test_hold_out_is_whole_households_decided_on_last():
+    """The adoption check would score the model on women it was trained on, i.e. on its own fit."""
+    from matchmaker.matches.learning import household_split
+
+    ids = np.array([1, 2, 1, 3, 2, 4, 3, 5, 4, 5, 5, 1])
+    held = household_split(ids, share=0.25)
+    assert set(ids[held].tolist()).isdisjoint(ids[~held].tolist())
+    assert set(ids[held].tolist()) == {5}  # first seen last; 3 of 12 decisions
+    assert household_split(np.array([7, 7, 7]), share=0.5).sum() == 0  # one household: nothing to hold out
+
+
+def test_simulate_learning_command_reports_before_and_after(app):
+    """A coordinator could not see whether learning from a season of decisions helps on an unseen district."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "matching" / "data"
+    result = app.test_cli_runner().invoke(args=[
+        "ranker", "simulate-learning", "--train", str(data / "dev-banjar.json"),
+        "--test", str(data / "dev-padang-pariaman.json"),
+    ])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("dev-padang-pariaman") and " rules " in line for line in lines)
+    assert any(line.startswith("dev-padang-pariaman") and " learned " in line for line in lines)
+    assert "keep the rule-based weights" in result.output or "Learning helps" in result.output
+    banjar = str(data / "dev-banjar.json")
+    same = app.test_cli_runner().invoke(args=["ranker", "simulate-learning", "--train", banjar, "--test", banjar])
+    assert same.exit_code != 0 and "must not be one of the training files" in same.output
