@@ -66,14 +66,16 @@ def states_a_skill(clause: str) -> bool:
     return not words & WISH_OR_LACK and not _owns(words, clause)
 
 
-def read_profile(household: HouseholdRecord) -> tuple[str, bool]:
-    """One pass over her clauses: ``(stated, wants_the_means)``.
+def read_profile(household: HouseholdRecord) -> tuple[str, bool, str]:
+    """One pass over her clauses: ``(stated, wants_the_means, to_learn)``.
 
     ``stated`` joins the clauses of her skills and experience that say what she can do;
     ``wants_the_means`` is whether her words say she lacks the means of a business: a wish
-    to own something ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal").
+    to own something ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal");
+    ``to_learn`` joins the clauses in which she asks to learn something ("nio baraja manjaik").
     """
     stated: list[str] = []
+    to_learn: list[str] = []
     means = False
     for field, text in (("skills", household.skills), ("experience", household.experience),
                         ("interests", household.interests)):
@@ -81,9 +83,11 @@ def read_profile(household: HouseholdRecord) -> tuple[str, bool]:
             words = _literal_words(clause)
             if "modal" in words or {"ingin", "punya"} <= words:
                 means = True
+            if "belajar" in words:
+                to_learn.append(clause)
             if field != "interests" and not words & WISH_OR_LACK and not _owns(words, clause):
                 stated.append(clause)
-    return " . ".join(stated), means
+    return " . ".join(stated), means, " . ".join(to_learn)
 
 
 def _owns(words: set[str], clause: str) -> bool:

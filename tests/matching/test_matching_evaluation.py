@@ -70,7 +70,8 @@ def test_evaluation_on_dev_district(dev_path):
     assert set(result) == {"k", "ranker", "baselines"}
     assert set(result["baselines"]) == {"random", "bm25", "tfidf", "fuzzy"}
     assert result["ranker"]["violations"] == 0
-    # 0.922 with 97 violations before the reach rule reached the engine; 0.953 after it and the interest terms.
+    # 0.922 with 97 violations before the reach rule reached the engine; 0.953 after it and the interest
+    # terms; 0.950 once tuned on three districts rather than this one.
     assert result["ranker"]["ndcg"] >= 0.945
     best = max(b["ndcg"] for b in result["baselines"].values())
     assert result["ranker"]["ndcg"] > best + 0.1

@@ -26,8 +26,9 @@ def test_her_stated_interest_beats_an_incidental_word_match():
     cook = household("H", skills="biasa masak buat hajatan tetangga", interests="pengen jualan kue dititip ke warung2",
                      experience="bantu masak hajatan", work_preference="any", assets=[])
     assert _order(offers, cook) == ["KUE", "GULA"]
-    # Without the interest term her own desa wins: the term is what puts her wish first.
-    assert _order(offers, cook, interest=0.0) == ["GULA", "KUE"]
+    # Where her own desa pulls harder, the interest term is what still puts her wish first.
+    assert _order(offers, cook, desa=1.6) == ["KUE", "GULA"]
+    assert _order(offers, cook, desa=1.6, interest=0.0) == ["GULA", "KUE"]
 
 
 def test_capital_ranks_well_for_a_would_be_owner_without_the_means():
@@ -59,11 +60,13 @@ def test_beginner_training_ranks_below_a_job_for_a_woman_who_has_the_skill():
                         experience="5 thn jahit di konveksi", assets=["mesin jahit"])
     assert _order(offers, skilled) == ["KERJA", "KURSUS"]
     assert _order(offers, skilled, trained=0.0) == ["KURSUS", "KERJA"]  # the course mirrors her words
-    # A woman who only wishes to sew ("blm bisa", "pengen belajar") keeps the course where it was.
+    # A woman who only wishes to sew ("blm bisa", "pengen belajar") asks for the course: the same
+    # term lifts it for her.
     novice = household("N", skills="blm bisa jahit", interests="pengen belajar jahit", experience="", assets=[])
 
     def course_score(**weights):
         ranked = MatchRanker(weights=weights or None).fit(offers).rank_offers(novice, 10)
         return next(m.score for m in ranked if m.offer_id == "KURSUS")
 
-    assert course_score() == course_score(trained=0.0)
+    assert course_score() > course_score(trained=0.0)
+    assert _order(offers, novice)[0] == "KURSUS"
