@@ -45,7 +45,7 @@ from .features import (
 )
 from .reasons import ASSET_LABELS, CONCEPT_LABELS, label, message
 from .schema import HouseholdRecord, OfferRecord
-from .skills import SkillReasons, SkillVocabulary, read_profile
+from .skills import SkillReasons, SkillVocabulary, open_to_any_work, read_profile
 from .terms import (
     BROAD_CONCEPTS,
     BUSINESS_WORDS,
@@ -705,8 +705,8 @@ class MatchRanker(BaseEstimator):
             want,
             self._concept_mask(self._norm(stated).split(), specific=True),
             h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
-            # Nothing about what she can do and no livelihood she wants: a blank profile.
-            want == 0 and no_skill,
+            # Open to any work: she says so, or her profile names no skill and no livelihood she wants.
+            (want == 0 and no_skill) or open_to_any_work(h.interests),
             # What she asks to learn; with no skill yet, whatever she wants to take up.
             self._concept_mask(self._norm(to_learn).split(), specific=True) | (want if no_skill else 0),
         )
@@ -1012,7 +1012,7 @@ HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),
     ("kab", np.int32), ("hours", np.float32), ("assets", np.int64), ("constraints", np.int8),
     ("wants_home", bool), ("info", np.int16), ("biz", bool), ("want", np.int64), ("skilled", np.int64),
-    ("needs_means", bool), ("blank", bool), ("learn", np.int64),
+    ("needs_means", bool), ("any_work", bool), ("learn", np.int64),
 )
 
 

@@ -58,7 +58,8 @@ NEGATIONS = frozenset({"tanpa", "tidak", "bukan", "non"})
 ONLINE_WORDS = frozenset({"online", "daring", "zoom", "shopee", "tokopedia", "tiktok", "whatsapp", "facebook",
                           "instagram", "medsos", "olshop", "dropship", "handphone", "smartphone", "android"})
 # Work that takes anyone: what an honest list proposes to a woman whose profile says nothing
-# about what she can do or wants (issue 13 §2), rather than offers a stray word happens to match.
+# about what she can do or wants, or who says any work will do (issue 13 §2), rather than
+# offers a stray word happens to match.
 OPEN_KINDS = frozenset({"job", "bumdes", "padat_karya"})
 # Weight of open work for such a profile, relative to the "entry" term it is added to.
 OPEN_WORK = 0.5
@@ -126,8 +127,8 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "asset_has": asset_has,
         "asset_lack": asset_lack,
         "hardship": hardship,
-        # Entry-level offers for thin profiles; open work for profiles that say nothing.
-        "entry": o["soft"] * (h["info"] < 4) + OPEN_WORK * (o["open_work"] & h["blank"]),
+        # Entry-level offers for thin profiles; open work for women open to any work.
+        "entry": o["soft"] * (h["info"] < 4) + OPEN_WORK * (o["open_work"] & h["any_work"]),
         "support": o["support"] & h["biz"],
         # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
         "interest": (o["cmask"] & h["want"]) != 0,
