@@ -166,6 +166,7 @@ _add(("farming",), "jagung karet sadap kakao kelapa sawit jeruk pisang cengkih s
 _add(("craft", "weaving"), "tenun songket ulos rotan purun nipah lidi")
 _add(("craft", "batik"), "sasirangan jumput celup")
 _add(("retail",), "lapak kelontong asongan")
+_add(("packing",), "pabrik operator")  # factory work is packing and line work, in any region
 _add(("tourism",), "pemandu cinderamata souvenir")
 
 # Assets: canonical asset -> words that reveal it in a household's asset list
