@@ -155,6 +155,19 @@ _add(("labour",), "angkut cangkul fisik jalan material batu buruh harian kuat "
 _add(("tourism",), "homestay inap tamu vila wisata curug wisatawan")
 _add(("waste",), "sampah pilah rongsok botol kardus bekas pulung tpa")
 _add(("packing",), "packing kemas label sortir")
+# Livelihoods of districts beyond West Java, in standard Indonesian (regional words reach
+# these through the regional files): waterfowl, sea and river fish, estate crops, weaving.
+_add(("poultry", "livestock"), "itik bebek entok angsa puyuh")
+_add(("livestock",), "sapi kerbau")
+_add(("fish", "livestock"), "bandeng patin gurami gurame mujair udang keramba nelayan "
+     "jaring pancing teri cumi rajungan kerang")
+_add(("farming",), "jagung karet sadap kakao kelapa sawit jeruk pisang cengkih sirih nilam tebu "
+     "tembakau bawang tomat terong kacang sayuran")
+_add(("craft", "weaving"), "tenun songket ulos rotan purun nipah lidi")
+_add(("craft", "batik"), "sasirangan jumput celup")
+_add(("retail",), "lapak kelontong asongan")
+_add(("packing",), "pabrik operator")  # factory work is packing and line work, in any region
+_add(("tourism",), "pemandu cinderamata souvenir")
 
 # Assets: canonical asset -> words that reveal it in a household's asset list
 # or in an offer's requirements.

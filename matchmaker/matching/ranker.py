@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 
+from ..reference.regional import is_empty_profile
 from .features import (
     ASSET_BIT,
     CONSTRAINT_BIT,
@@ -44,7 +45,7 @@ from .features import (
 )
 from .reasons import CONCEPT_LABELS, asset_label, label, message
 from .schema import HouseholdRecord, OfferRecord
-from .skills import SkillReasons, SkillVocabulary, read_profile
+from .skills import SkillReasons, SkillVocabulary, open_to_any_work, read_profile
 from .terms import (
     BROAD_CONCEPTS,
     BUSINESS_WORDS,
@@ -53,8 +54,9 @@ from .terms import (
     FEATURE_NAMES,
     INCOMPLETE_INFO,
     MAX_MASK_CONCEPTS,
-    MEANS_KINDS,
-    SUPPORT_KINDS,
+    ONLINE_WORDS,
+    OPEN_KINDS,
+    offer_brings,
     offer_terms,
     pair_terms,
 )
@@ -599,6 +601,8 @@ class MatchRanker(BaseEstimator):
         desa, kec, kab = self.codebook_.encode(offer.village_code, missing=-1)
         phrases = classify_skills(offer.skills, self.normalizer_)
         provider = self._provider_codes_.setdefault(offer.provider_id or offer.provider, len(self._provider_codes_))
+        core = self._norm(offer_core_text(offer)).split()
+        support, means = offer_brings(offer.kind, core)
         return (
             True,
             offer.status == "open" and offer.places_taken < offer.places,
@@ -611,11 +615,13 @@ class MatchRanker(BaseEstimator):
             max(offer.places - offer.places_taken, 0),
             max(offer.pending_proposals, 0),
             sum(1 for p in phrases if p.kind == "soft") / max(len(phrases), 1),
-            offer.kind in SUPPORT_KINDS,
+            support,
             provider,
-            self._concept_mask(self._norm(offer_core_text(offer)).split()),
+            self._concept_mask(core),
             offer.kind == "training",
-            offer.kind in MEANS_KINDS,
+            means,
+            offer.kind in OPEN_KINDS,
+            not ONLINE_WORDS.isdisjoint(core),
         )
 
     def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
@@ -678,11 +684,13 @@ class MatchRanker(BaseEstimator):
         for c in h.constraints:
             constraints |= CONSTRAINT_BIT.get(c, 0)
         interest_tokens = set(self._norm(h.interests).split())
-        stated, means = read_profile(h)
+        stated, means, to_learn = read_profile(h)
         wants_home = bool(h.home_based_only or constraints & CONSTRAINT_BIT["childcare"] or "rumah" in interest_tokens)
         experience = self._norm(h.experience).split()
         info = profile_information(head.split()) + profile_information(experience)
         own_words = set(self._norm(h.skills).split()) | set(experience)
+        want = self._concept_mask(interest_tokens)
+        no_skill = is_empty_profile(h.skills)
         return (
             PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
             TIERS.get(h.travel, 0),
@@ -694,9 +702,13 @@ class MatchRanker(BaseEstimator):
             wants_home,
             info,
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
-            self._concept_mask(interest_tokens),
+            want,
             self._concept_mask(self._norm(stated).split(), specific=True),
             h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
+            # Open to any work: she says so, or her profile names no skill and no livelihood she wants.
+            (want == 0 and no_skill) or open_to_any_work(h.interests),
+            # What she asks to learn; with no skill yet, whatever she wants to take up.
+            self._concept_mask(self._norm(to_learn).split(), specific=True) | (want if no_skill else 0),
         )
 
     def _concept_mask(self, tokens: Iterable[str], specific: bool = False) -> int:
@@ -994,12 +1006,13 @@ OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
     ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
     ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
     ("provider", np.int64), ("cmask", np.int64), ("training", bool), ("means", bool),
+    ("open_work", bool), ("online", bool),
 )
 HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),
     ("kab", np.int32), ("hours", np.float32), ("assets", np.int64), ("constraints", np.int8),
     ("wants_home", bool), ("info", np.int16), ("biz", bool), ("want", np.int64), ("skilled", np.int64),
-    ("needs_means", bool),
+    ("needs_means", bool), ("any_work", bool), ("learn", np.int64),
 )
 
 

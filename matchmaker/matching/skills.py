@@ -30,6 +30,10 @@ from .text import IndonesianNormalizer
 # wish or a lack rather than something she can do: "pengen", "hoyong", "pgn" map to "ingin",
 # "blm" to "belum", "ga"/"teu" to "tidak", "dikit" to "sedikit" (a little is not yet a skill).
 WISH_OR_LACK = frozenset({"ingin", "mau", "belum", "tidak", "belajar", "cita", "sedikit"})
+# A wish to own something or to grow what she has ("pengen punya kolam", "nio tambah ternak",
+# "mau mengembangkan usaha") says she lacks the means; words as the literal normaliser leaves them.
+WISH = frozenset({"ingin", "mau"})
+GROW = frozenset({"tambah", "nambah", "menambah", "kembang", "mengembangkan", "memperbesar", "besar"})
 _CLAUSE = re.compile(r"[^,;.\n\r!?|/()]+")
 
 
@@ -66,24 +70,38 @@ def states_a_skill(clause: str) -> bool:
     return not words & WISH_OR_LACK and not _owns(words, clause)
 
 
-def read_profile(household: HouseholdRecord) -> tuple[str, bool]:
-    """One pass over her clauses: ``(stated, wants_the_means)``.
+def read_profile(household: HouseholdRecord) -> tuple[str, bool, str]:
+    """One pass over her clauses: ``(stated, wants_the_means, to_learn)``.
 
     ``stated`` joins the clauses of her skills and experience that say what she can do;
     ``wants_the_means`` is whether her words say she lacks the means of a business: a wish
-    to own something ("pengen punya kolam", "hoyong gaduh domba") or talk of capital ("modal").
+    to own something ("pengen punya kolam", "hoyong gaduh domba"), to grow what she has
+    ("nio tambah ternak") or talk of capital ("modal");
+    ``to_learn`` joins the clauses in which she asks to learn something ("nio baraja manjaik").
     """
     stated: list[str] = []
+    to_learn: list[str] = []
     means = False
     for field, text in (("skills", household.skills), ("experience", household.experience),
                         ("interests", household.interests)):
         for clause in clauses(text):
             words = _literal_words(clause)
-            if "modal" in words or {"ingin", "punya"} <= words:
+            if "modal" in words or bool(words & WISH and words & (GROW | {"punya"})):
                 means = True
+            if "belajar" in words:
+                to_learn.append(clause)
             if field != "interests" and not words & WISH_OR_LACK and not _owns(words, clause):
                 stated.append(clause)
-    return " . ".join(stated), means
+    return " . ".join(stated), means, " . ".join(to_learn)
+
+
+def open_to_any_work(text: str) -> bool:
+    """Whether she says any work will do ("mau kerja apa aja", "karajo apo sajo", "gawe naon wae")."""
+    for clause in clauses(text):
+        words = _literal_words(clause)
+        if words & {"kerja", "bekerja", "pekerjaan"} and ({"apa", "saja"} <= words or "apapun" in words):
+            return True
+    return False
 
 
 def _owns(words: set[str], clause: str) -> bool:

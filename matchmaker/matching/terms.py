@@ -19,14 +19,16 @@ from .features import ASSET_BIT, CONSTRAINT_BIT, PREF_WEIGHTED
 # separately on two halves of the development district's households, each
 # checked on the other half (interest, trained and means were kept only where
 # both halves gained, and means, neutral there, for the women it is meant for).
+# Retuned on three districts (Bogor, Padang Pariaman, Banjar), each split in halves the same
+# way: concept, desa, pref and support moved only where every district's halves agreed.
 # Kept as a plain dict so callers can override single entries.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text": 1.0,
-    "concept": 2.0,
+    "concept": 2.5,
     "skill": 0.3,
-    "desa": 1.6,
+    "desa": 1.0,
     "kecamatan": 0.3,
-    "pref": 0.6,
+    "pref": 1.0,
     "home": 0.35,
     "hours": 0.75,
     "asset_has": 0.2,
@@ -34,7 +36,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "hardship": -1.0,
     "places": 0.15,
     "entry": 1.1,
-    "support": 1.0,
+    "support": 1.2,
     "interest": 0.3,
     "trained": -1.0,
     "means": 0.5,
@@ -45,6 +47,22 @@ BUSINESS_WORDS = frozenset({"dagang", "jual", "usaha", "pesan", "omzet", "titip"
 SUPPORT_KINDS = frozenset({"capital", "mentoring", "cooperative"})
 # Offers that bring the means of a business (money, equipment on credit, a cooperative's loan).
 MEANS_KINDS = frozenset({"capital", "cooperative"})
+# Words by which an offer of another kind (a village programme, say) says it brings capital or
+# business coaching all the same ("PENA: bantuan modal + pendampingan usaha"), as normalised tokens.
+MEANS_WORDS = frozenset({"modal", "pinjam"})
+SUPPORT_WORDS = MEANS_WORDS | {"damping", "mentoring"}
+# A word right after one of these is denied ("reseller tanpa modal" brings no capital).
+NEGATIONS = frozenset({"tanpa", "tidak", "bukan", "non"})
+# Normalised words by which an offer says its work is done on a phone ("jualan di shopee & WA",
+# "via zoom"): a woman without a smartphone cannot take it up, whatever its asset list says.
+ONLINE_WORDS = frozenset({"online", "daring", "zoom", "shopee", "tokopedia", "tiktok", "whatsapp", "facebook",
+                          "instagram", "medsos", "olshop", "dropship", "handphone", "smartphone", "android"})
+# Work that takes anyone: what an honest list proposes to a woman whose profile says nothing
+# about what she can do or wants, or who says any work will do (issue 13 §2), rather than
+# offers a stray word happens to match.
+OPEN_KINDS = frozenset({"job", "bumdes", "padat_karya"})
+# Weight of open work for such a profile, relative to the "entry" term it is added to.
+OPEN_WORK = 0.5
 # Concept sets are kept as int64 bit masks (one bit per livelihood concept).
 MAX_MASK_CONCEPTS = 62
 # Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
@@ -60,6 +78,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     "asset_has", "asset_lack", "hardship", "places", "load", "entry", "support",
     "interest", "trained", "means",
 )
+
+
+def offer_brings(kind: str, core_tokens: list[str]) -> tuple[bool, bool]:
+    """``(support, means)``: whether an offer helps a business along (capital, coaching,
+    a cooperative) and whether it brings the means of one (capital, a loan), by its kind or,
+    for any kind, by what its title and skills say it gives."""
+    said = {word for i, word in enumerate(core_tokens) if i == 0 or core_tokens[i - 1] not in NEGATIONS}
+    return (kind in SUPPORT_KINDS or bool(said & SUPPORT_WORDS),
+            kind in MEANS_KINDS or bool(said & MEANS_WORDS))
 
 
 def feasible(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -87,8 +114,8 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         asset_has = _popcount(req & h["assets"])
         asset_lack = _popcount(req & ~h["assets"])
     if (c != 0).any():
-        hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0) & ((req & ASSET_BIT["smartphone"]) > 0)).astype(
-            np.float32)
+        hardship = (((c & CONSTRAINT_BIT["no_smartphone"]) > 0)
+                    & (((req & ASSET_BIT["smartphone"]) > 0) | o["online"])).astype(np.float32)
         hardship += ((c & CONSTRAINT_BIT["no_transport"]) > 0) & ~o["home"] & (tier > 0)
         hardship += ((c & CONSTRAINT_BIT["disability"]) > 0) & ~o["home"]
     return {
@@ -100,12 +127,15 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "asset_has": asset_has,
         "asset_lack": asset_lack,
         "hardship": hardship,
-        "entry": o["soft"] * (h["info"] < 4),
+        # Entry-level offers for thin profiles; open work for women open to any work.
+        "entry": o["soft"] * (h["info"] < 4) + OPEN_WORK * (o["open_work"] & h["any_work"]),
         "support": o["support"] & h["biz"],
         # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
         "interest": (o["cmask"] & h["want"]) != 0,
-        # A training in a field she already works in is a step back from a job in it.
-        "trained": o["training"] & ((o["cmask"] & h["skilled"]) != 0),
+        # A training in a field she already works in is a step back from a job in it (+1);
+        # a training in what she asks to learn is what she wants (-1, so the weight rewards it).
+        "trained": o["training"] * (((o["cmask"] & h["skilled"]) != 0).astype(np.float32)
+                                    - ((o["cmask"] & h["learn"]) != 0)),
         # Capital and cooperatives for a woman who wants her own business and lacks the means.
         "means": o["means"] & h["needs_means"],
     }

@@ -58,7 +58,7 @@ _EMPTY_WORDS = frozenset(
     """
     belum tidak ada apa apapun saja aja punya keahlian ahli keterampilan terampil khusus
     pengalaman pernah kerja bekerja bisa mau ingin biasa cuma hanya ibu rumah tangga irt
-    saya aku di yang dan atau tahu nanti masih sedang lagi sudah kosong nihil none
+    saya aku di yang dan atau tahu nanti masih sedang lagi sudah kosong nihil none bingung
     """.split()
 )
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from matchmaker.matching.bench import run_benchmark
-from matchmaker.matching.evaluation import evaluate, mrr_at_k, ndcg_at_k, recall_at_k, score_rankings
+from matchmaker.matching.evaluation import (
+    best_baseline,
+    evaluate,
+    mrr_at_k,
+    ndcg_at_k,
+    recall_at_k,
+    score_rankings,
+)
 from matchmaker.matching.schema import JudgmentSet, OfferRecord
 
 
@@ -70,11 +78,27 @@ def test_evaluation_on_dev_district(dev_path):
     assert set(result) == {"k", "ranker", "baselines"}
     assert set(result["baselines"]) == {"random", "bm25", "tfidf", "fuzzy"}
     assert result["ranker"]["violations"] == 0
-    # 0.922 with 97 violations before the reach rule reached the engine; 0.953 after it and the interest terms.
+    # 0.922 with 97 violations before the reach rule reached the engine; 0.953 after it and the interest
+    # terms; 0.950 once tuned on three districts rather than this one.
     assert result["ranker"]["ndcg"] >= 0.945
     best = max(b["ndcg"] for b in result["baselines"].values())
     assert result["ranker"]["ndcg"] > best + 0.1
     assert all(len(v) <= 10 for v in rankings.values())
+
+
+# Floors measured on the development districts far from Bogor (Minangkabau- and Banjar-speaking);
+# Padang Pariaman is still short of the 0.90 the issue asks of every district (0.892).
+DISTRICT_FLOORS = {"dev-bogor": 0.945, "dev-padang-pariaman": 0.885, "dev-banjar": 0.905}
+
+
+@pytest.mark.parametrize("name", sorted(DISTRICT_FLOORS))
+def test_each_development_district_holds_its_floor(name):
+    """The ranker would fall back towards text matching in a district whose facilitators write Minang or Banjar."""
+    result = evaluate(Path(__file__).resolve().parent / "data" / f"{name}.json", k=10)
+    assert result["ranker"]["violations"] == 0
+    assert result["ranker"]["ndcg"] >= DISTRICT_FLOORS[name]
+    _best_name, best = best_baseline(result)
+    assert result["ranker"]["ndcg"] >= best + 0.10
 
 
 def test_tiny_benchmark_reports_all_figures():

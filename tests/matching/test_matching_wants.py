@@ -26,8 +26,9 @@ def test_her_stated_interest_beats_an_incidental_word_match():
     cook = household("H", skills="biasa masak buat hajatan tetangga", interests="pengen jualan kue dititip ke warung2",
                      experience="bantu masak hajatan", work_preference="any", assets=[])
     assert _order(offers, cook) == ["KUE", "GULA"]
-    # Without the interest term her own desa wins: the term is what puts her wish first.
-    assert _order(offers, cook, interest=0.0) == ["GULA", "KUE"]
+    # Where her own desa pulls harder, the interest term is what still puts her wish first.
+    assert _order(offers, cook, desa=1.6) == ["KUE", "GULA"]
+    assert _order(offers, cook, desa=1.6, interest=0.0) == ["GULA", "KUE"]
 
 
 def test_capital_ranks_well_for_a_would_be_owner_without_the_means():
@@ -59,11 +60,102 @@ def test_beginner_training_ranks_below_a_job_for_a_woman_who_has_the_skill():
                         experience="5 thn jahit di konveksi", assets=["mesin jahit"])
     assert _order(offers, skilled) == ["KERJA", "KURSUS"]
     assert _order(offers, skilled, trained=0.0) == ["KURSUS", "KERJA"]  # the course mirrors her words
-    # A woman who only wishes to sew ("blm bisa", "pengen belajar") keeps the course where it was.
+    # A woman who only wishes to sew ("blm bisa", "pengen belajar") asks for the course: the same
+    # term lifts it for her.
     novice = household("N", skills="blm bisa jahit", interests="pengen belajar jahit", experience="", assets=[])
 
     def course_score(**weights):
         ranked = MatchRanker(weights=weights or None).fit(offers).rank_offers(novice, 10)
         return next(m.score for m in ranked if m.offer_id == "KURSUS")
 
-    assert course_score() == course_score(trained=0.0)
+    assert course_score() > course_score(trained=0.0)
+    assert _order(offers, novice)[0] == "KURSUS"
+
+
+def test_a_blank_profile_gets_open_work_in_reach_before_word_accidents():
+    """A woman whose profile says "-" would be shown whatever a stray word matched, not work that takes anyone."""
+    same = dict(title="Borongan lipat kardus kue", skills=["lipat kardus"],
+                description="Lipat kardus, dibayar per ikat.")
+    offers = [
+        offer("SETOR", kind="supplier", **same),
+        offer("HARIAN", kind="job", **same),
+        offer("PKTD", kind="padat_karya", title="PKTD perbaikan saluran desa", skills=["angkut material"],
+              description="Kerja harian dibayar tunai."),
+        offer("KURSUS", kind="training", title="Pelatihan salon & rias", skills=["rias wajah"],
+              description="Belajar rias."),
+    ]
+
+    def scores(hh):
+        return {m.offer_id: m.score for m in MatchRanker().fit(offers).rank_offers(hh, 10)}
+
+    blank = household("B", skills="-", interests="-", experience="-", work_preference="any", assets=[])
+    got = scores(blank)
+    assert got["HARIAN"] > got["SETOR"] and got["PKTD"] > got["KURSUS"]
+    # "Karajo apo sajo" (any work will do) is read the same way, in any language.
+    anything = household("A", skills="alun ado", interests="karajo apo sajo nan halal", experience="IRT",
+                         work_preference="any", assets=[])
+    got = scores(anything)
+    assert got["HARIAN"] > got["SETOR"]
+    # A woman who named her trade is not pushed towards open work.
+    skilled = household("S", skills="bisa lipat kardus", interests="kerja borongan di rumah", experience="",
+                        work_preference="any", assets=[])
+    got = scores(skilled)
+    assert got["HARIAN"] == got["SETOR"]
+
+
+def test_a_programme_that_names_capital_counts_as_capital_for_a_would_be_owner():
+    """A fish seller who wants capital would see a village programme "bantuan modal" below unrelated offers."""
+    offers = [
+        offer("PENA", kind="other_program", title="PENA: bantuan modal + pendampingan usaha",
+              skills=["usaha mikro"], description="Program pemerintah untuk KPM."),
+        offer("RESELLER", kind="other_program", title="Gabung reseller tanpa modal", skills=["usaha mikro"],
+              description="Program pemerintah untuk KPM."),
+    ]
+    seller = household("S", skills="dagang ikan di pasar", interests="pengen nambah modal dagang ikan",
+                       experience="jualan ikan 6 thn", work_preference="own_business", assets=["timbangan"])
+    assert _order(offers, seller) == ["PENA", "RESELLER"]
+    from matchmaker.matching.terms import offer_brings
+    assert offer_brings("other_program", "bantu modal damping usaha".split()) == (True, True)
+    assert offer_brings("other_program", "reseller tanpa modal".split()) == (False, False)
+
+
+def test_a_wish_to_grow_her_flock_is_a_need_for_means():
+    """A woman with ten hens who wants more would not see capital for her business."""
+    from matchmaker.matching.skills import read_profile
+    grow = household("G", skills="baternak ayam kampuang saketek", interests="nio tambah ternak",
+                     experience="", work_preference="own_business", assets=["kandang ayam"])
+    assert read_profile(grow)[1]
+    content = household("C", skills="baternak ayam kampuang", interests="karajo di rumah", experience="",
+                        work_preference="own_business", assets=["kandang ayam"])
+    assert not read_profile(content)[1]
+
+
+def test_online_offers_are_a_hardship_without_a_smartphone():
+    """A woman with no smartphone would be sent to a Zoom course she cannot join."""
+    offers = [
+        offer("ZOOM", kind="training", title="Pelatihan jualan kue online via zoom", skills=["jualan online"],
+              description="Belajar jualan kue lewat marketplace."),
+        offer("TITIP", kind="supplier", title="Titip kue kering ke toko oleh-oleh", skills=["bikin kue kering"],
+              description="Kue kering dititip, bagi hasil."),
+    ]
+    base = dict(skills="bikin kue kering", interests="pengen jualan kue", experience="",
+                work_preference="own_business", assets=["kompor"])
+    without = household("N", constraints=["no_smartphone"], **base)
+    assert _order(offers, without)[0] == "TITIP"
+    scores = {m.offer_id: m.score for m in MatchRanker().fit(offers).rank_offers(without, 10)}
+    with_phone = {m.offer_id: m.score
+                  for m in MatchRanker().fit(offers).rank_offers(household("P", **base), 10)}
+    assert scores["ZOOM"] < with_phone["ZOOM"]
+
+
+def test_livelihood_words_of_other_regions_are_concepts():
+    """A woman who wants to raise ducks would not see the duck programme, "itik" being no livelihood word."""
+    offers = [
+        offer("ITIK", kind="capital", title="Bantuan itik petelur + pakan", skills=["beternak itik"],
+              description="Itik dari dinas untuk KPM."),
+        offer("MODAL", kind="capital", title="Bantuan modal usaha mikro", skills=["usaha mikro"],
+              description="Modal usaha untuk KPM."),
+    ]
+    novice = household("D", skills="balum ada, bingung", interests="handak bausaha bebek / itik",
+                       experience="bantu laki bahuma", work_preference="own_business", assets=[])
+    assert _order(offers, novice)[0] == "ITIK"

@@ -65,6 +65,8 @@ SENTENCES: dict[str, list[tuple[str, str]]] = {
         ("Mamaliharo itiak jo kambiang", "pelihara itik dengan kambing"),
         ("Mangasuah anak ketek tiok ari", "asuh anak kecil setiap hari"),
         ("Batanam padi di sawah, baternak lauak di tabek", "tanam padi sawah ternak ikan kolam"),
+        ("Mambuek sala lauak, manjamua ikan di balakang rumah", "membuat ikan menjemur belakang rumah"),
+        ("Baniaga sayua di pasa", "berdagang sayur pasar"),
     ],
     "bjn": [
         ("Ulun handak bajualan wadai di pasar", "saya ingin jualan kue pasar"),
@@ -73,6 +75,8 @@ SENTENCES: dict[str, list[tuple[str, str]]] = {
         ("Bapiara hayam wan itik", "pelihara ayam dan itik"),
         ("Maasuh anak halus di rumah", "asuh anak kecil rumah"),
         ("Manyadap gatah wan manugal banih", "sadap karet dan tanam padi"),
+        ("Bahuma wan noreh gatah", "sawah menyadap karet"),
+        ("Manjahit baju, bakayuh jukung ka pasar", "jahit baju mendayung perahu pasar"),
     ],
     "bug": [
         ("Maelo mabbalu beppa ri pasa'", "mau jualan kue pasar"),
@@ -81,6 +85,8 @@ SENTENCES: dict[str, list[tuple[str, str]]] = {
         ("Mappiara manu' sibawa bembe'", "pelihara ayam dengan kambing"),
         ("Majjai' waju sibawa lipa'", "jahit baju dengan sarung"),
         ("Erok a'balu' kanre-kanre ri balla'", "mau jualan makanan di rumah"),
+        ("Pagalung, mabbeppa ri bola", "petani membuat kue rumah"),
+        ("Mattennung lipa' sabbe", "menenun sarung sutra"),
     ],
     "bbc": [
         ("Naeng manggadis lapet di onan", "ingin jual kue pasar"),
@@ -201,7 +207,7 @@ def test_longest_phrase_first_and_whole_words_only():
 @pytest.mark.parametrize(
     "text",
     ["", "-", "belum ada", "ndeq taok", "teu acan aya", "Tidak ada keahlian khusus", "IRT", "ora ngerti",
-     "apa saja mau", "gi' ta' bada"],
+     "apa saja mau", "gi' ta' bada", "balum ada, bingung", "alun ado"],
 )
 def test_empty_profiles_are_recognised(text):
     """A profile that says nothing would get proposals from accidental word matches instead of honest broad ones."""
