@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from matchmaker.extensions import db
-from tests.conftest import TEST_DISTRICT, fresh_database_url, make_app
+from tests.conftest import PASSWORD, TEST_DISTRICT, fresh_database_url, make_app
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_FLAGS = [
@@ -122,3 +122,11 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     if original:
         page.set_viewport_size(original)
+
+
+def log_in_page(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real form, as a person types it (labels, then the "Masuk" button)."""
+    page.goto(f"{base_url}/auth/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import OrgKind, Role
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in_page, screenshot
 from tests.conftest import PASSWORD, make_organization, make_user
 
 HOME_HEADINGS = {
@@ -16,13 +16,6 @@ HOME_HEADINGS = {
     Role.COORDINATOR: "Halo,",
     Role.ADMIN: "Administrasi",
 }
-
-
-def _log_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_each_role_logs_in_and_sees_its_home_page(live_server, new_page):
@@ -39,7 +32,7 @@ def test_each_role_logs_in_and_sees_its_home_page(live_server, new_page):
         db.session.remove()
     for role, (email, _name) in users.items():
         page = new_page()
-        _log_in(page, live_server.url, email)
+        log_in_page(page, live_server.url, email)
         expect(page).to_have_url(f"{live_server.url}/home")
         expect(page.locator("h1")).to_contain_text(HOME_HEADINGS[role])
         screenshot(page, f"home-{role}")
@@ -69,14 +62,14 @@ def test_business_registers_and_coordinator_approves(live_server, new_page):
     expect(page.locator("h1")).to_have_text("Pendaftaran diterima")
 
     coordinator_page = new_page()
-    _log_in(coordinator_page, live_server.url, coordinator_email)
+    log_in_page(coordinator_page, live_server.url, coordinator_email)
     coordinator_page.get_by_role("link", name="Verifikasi mitra").click()
     expect(coordinator_page.get_by_role("heading", name="Warung Kue Bu Imas")).to_be_visible()
     screenshot(coordinator_page, "verification-queue")
     coordinator_page.get_by_role("button", name="Setujui Warung Kue Bu Imas").click()
     expect(coordinator_page.get_by_role("status").first).to_contain_text("sudah terverifikasi")
 
-    _log_in(page, live_server.url, "imas@warungkue.test", "kue-enak-2026")
+    log_in_page(page, live_server.url, "imas@warungkue.test", "kue-enak-2026")
     expect(page.locator("h1")).to_have_text("Warung Kue Bu Imas")
     expect(page.get_by_text("Terverifikasi")).to_be_visible()
     screenshot(page, "business-home-verified")
@@ -88,7 +81,7 @@ def test_language_switches_to_english_and_back(live_server, new_page):
         email = make_user(Role.FACILITATOR).email
         db.session.remove()
     page = new_page()
-    _log_in(page, live_server.url, email)
+    log_in_page(page, live_server.url, email)
     expect(page.get_by_role("heading", name="Menuju target 10%")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Toward the 10% target")).to_be_visible()

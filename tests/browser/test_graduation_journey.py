@@ -13,16 +13,9 @@ from matchmaker.extensions import db
 from matchmaker.graduation.readiness import add_months
 from matchmaker.models import GraduationStatus, HouseholdStatus, MatchStatus, Role
 from matchmaker.partners.services import local_today
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_household, make_organization, make_user
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
-
-
-def _log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def _nav(page):
@@ -51,7 +44,7 @@ def test_household_goes_from_partner_search_to_approved_graduation_on_a_phone(li
 
     # The facilitator finds partners for Siti and proposes the sewing job.
     her = new_page()
-    _log_in(her, live_server.url, emails["facilitator"])
+    log_in_page(her, live_server.url, emails["facilitator"])
     expect(her.get_by_text("0 dari 1 KPM graduasi tahun ini (0%)")).to_be_visible()
     _nav(her).get_by_role("link", name="KPM dampingan").click()
     her.get_by_role("link", name="Siti Aminah", exact=True).click()
@@ -68,7 +61,7 @@ def test_household_goes_from_partner_search_to_approved_graduation_on_a_phone(li
 
     # The business accepts the introduction from its inbox.
     partner = new_page()
-    _log_in(partner, live_server.url, emails["business"])
+    log_in_page(partner, live_server.url, emails["business"])
     _nav(partner).get_by_role("link", name="Perkenalan").click()
     partner.get_by_role("link", name="Jawab").first.click()
     screenshot(partner, "graduation-journey-2-partner-answers")
@@ -100,7 +93,7 @@ def test_household_goes_from_partner_search_to_approved_graduation_on_a_phone(li
 
     # The coordinator approves it from her queue.
     boss = new_page()
-    _log_in(boss, live_server.url, emails["coordinator"])
+    log_in_page(boss, live_server.url, emails["coordinator"])
     expect(boss.get_by_text("1 graduasi menunggu persetujuan Anda.")).to_be_visible()
     _nav(boss).get_by_role("link", name="Graduasi", exact=True).click()
     boss.get_by_role("link", name="Siti Aminah", exact=True).click()

@@ -7,15 +7,8 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.households.collisions import NikGate
 from matchmaker.models import Household, NikCollision, Role
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_household, make_user
-
-
-def _log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_household, make_user
 
 
 def test_coordinator_moves_a_household_from_a_nik_case(live_server, new_page):
@@ -33,7 +26,7 @@ def test_coordinator_moves_a_household_from_a_nik_case(live_server, new_page):
         requester_id = requester.id
         db.session.remove()
     page = new_page()
-    _log_in(page, live_server.url, email)
+    log_in_page(page, live_server.url, email)
     page.get_by_role("link", name="Kasus NIK").first.click()
     page.get_by_role("link", name="Imas Masitoh").first.click()
     # Both records side by side, each field labelled, the decision reachable by keyboard.
@@ -55,8 +48,8 @@ def test_log_out_everywhere_ends_the_session_on_the_other_phone(live_server, new
         email = make_user(Role.FACILITATOR, name="Bu Ani").email
         db.session.remove()
     lost_phone, new_phone = new_page(), new_page()
-    _log_in(lost_phone, live_server.url, email)
-    _log_in(new_phone, live_server.url, email)
+    log_in_page(lost_phone, live_server.url, email)
+    log_in_page(new_phone, live_server.url, email)
     new_phone.goto(f"{live_server.url}/auth/password")
     screenshot(new_phone, "account-log-out-everywhere")
     new_phone.get_by_role("button", name="Keluar dari semua perangkat").click()

@@ -11,15 +11,8 @@ from matchmaker.extensions import db
 from matchmaker.households.importer import template_workbook
 from matchmaker.models import Role
 from matchmaker.reference.skills import load_skills
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_user
-
-
-def _log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_user
 
 
 def _filled_template(path) -> None:
@@ -50,7 +43,7 @@ def test_facilitator_adds_a_household_and_imports_a_sheet_on_a_phone(live_server
         email = facilitator.email
         db.session.remove()
     page = new_page()
-    _log_in(page, live_server.url, email)
+    log_in_page(page, live_server.url, email)
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="KPM dampingan").click()
     page.get_by_role("link", name="Tambah KPM").click()
     page.get_by_label("Nama lengkap").fill("Siti Aminah")

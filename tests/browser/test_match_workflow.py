@@ -8,16 +8,9 @@ from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, Role
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_household, make_organization, make_user
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
-
-
-def _log_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_match_from_find_partners_to_completed_on_a_phone(live_server, new_page):
@@ -36,7 +29,7 @@ def test_match_from_find_partners_to_completed_on_a_phone(live_server, new_page)
     url = live_server.url
 
     pendamping = new_page()
-    _log_in(pendamping, url, ids["facilitator"])
+    log_in_page(pendamping, url, ids["facilitator"])
     pendamping.goto(f"{url}/households/{ids['household']}")
     pendamping.get_by_role("main").get_by_role("link", name="Cari mitra").click()
     expect(pendamping.get_by_role("heading", name="Cari mitra untuk Siti Aminah Lestari")).to_be_visible()
@@ -50,7 +43,7 @@ def test_match_from_find_partners_to_completed_on_a_phone(live_server, new_page)
     match_url = pendamping.url
 
     usaha = new_page()
-    _log_in(usaha, url, ids["partner"])
+    log_in_page(usaha, url, ids["partner"])
     expect(usaha.get_by_role("link", name="Notifikasi 1 belum dibaca")).to_be_visible()
     usaha.get_by_role("link", name="Perkenalan", exact=True).click()
     expect(usaha.get_by_role("heading", name="Perlu dijawab (1)")).to_be_visible()

@@ -9,15 +9,8 @@ from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Role
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_user
-
-
-def _log_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_user
 
 
 def test_business_publishes_and_facilitator_finds_it_misspelled(live_server, new_page):
@@ -42,12 +35,12 @@ def test_business_publishes_and_facilitator_finds_it_misspelled(live_server, new
     expect(business.locator("h1")).to_have_text("Pendaftaran diterima")
 
     coordinator = new_page()
-    _log_in(coordinator, live_server.url, coordinator_email)
+    log_in_page(coordinator, live_server.url, coordinator_email)
     coordinator.get_by_role("link", name="Verifikasi mitra").click()
     coordinator.get_by_role("button", name="Setujui Konveksi Berkah").click()
     expect(coordinator.get_by_role("status").first).to_contain_text("sudah terverifikasi")
 
-    _log_in(business, live_server.url, "imas@berkah.test", "kue-enak-2026")
+    log_in_page(business, live_server.url, "imas@berkah.test", "kue-enak-2026")
     business.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Peluang").click()
     business.get_by_role("link", name="Terbitkan peluang").click()
     business.get_by_label("Jenis").select_option(label="Lowongan kerja")
@@ -68,7 +61,7 @@ def test_business_publishes_and_facilitator_finds_it_misspelled(live_server, new
     screenshot(business, "partners-offer-owner")
 
     facilitator = new_page()
-    _log_in(facilitator, live_server.url, facilitator_email)
+    log_in_page(facilitator, live_server.url, facilitator_email)
     facilitator.get_by_role("link", name="Cari mitra").click()
     facilitator.get_by_role("searchbox", name="Cari").fill("penjhit gamiss")
     facilitator.get_by_role("button", name="Cari").click()

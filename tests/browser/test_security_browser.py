@@ -7,15 +7,8 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.models import Offer, Role
 from matchmaker.reference.skills import load_skills
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD, make_organization, make_user
-
-
-def _log_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/auth/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+from tests.browser.conftest import log_in_page, screenshot
+from tests.conftest import make_organization, make_user
 
 
 def _watch_policy_violations(page) -> list[str]:
@@ -38,7 +31,7 @@ def test_pages_and_the_desa_picker_work_under_the_policy(live_server, new_page):
         db.session.remove()
     page = new_page()
     violations = _watch_policy_violations(page)
-    _log_in(page, live_server.url, emails[0])
+    log_in_page(page, live_server.url, emails[0])
     page.goto(f"{live_server.url}/households/new")
     picker = page.get_by_role("combobox", name="Desa/kelurahan")
     picker.press_sequentially("sukamaj")
@@ -48,7 +41,7 @@ def test_pages_and_the_desa_picker_work_under_the_policy(live_server, new_page):
     assert colour not in ("rgb(239, 239, 239)", "rgba(0, 0, 0, 0)")
     other = new_page()
     violations += _watch_policy_violations(other)
-    _log_in(other, live_server.url, emails[1])
+    log_in_page(other, live_server.url, emails[1])
     other.goto(f"{live_server.url}/home")
     screenshot(other, "security-coordinator-home")
     assert violations == []
@@ -61,7 +54,7 @@ def test_double_click_on_save_publishes_one_offer(live_server, new_page):
         email = make_user(Role.BUSINESS, organization=organization).email
         db.session.remove()
     page = new_page()
-    _log_in(page, live_server.url, email)
+    log_in_page(page, live_server.url, email)
     page.goto(f"{live_server.url}/partners/offers/new")
     page.get_by_label("Judul").fill("Penjahit gamis borongan")
     page.get_by_label("Deskripsi").fill("Menjahit gamis di rumah, bahan disediakan.")
