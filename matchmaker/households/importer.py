@@ -762,6 +762,11 @@ class RowResult:
     duplicate_of_row: int | None = None
 
     @property
+    def updatable(self) -> bool:
+        """Whether the row is one of her existing households with changes: she may choose to update it."""
+        return self.status in ("update", "skip") and self.existing_id is not None and bool(self.changes)
+
+    @property
     def flagged(self) -> bool:
         """Whether the row looks like another household with a different NIK."""
         return self.status in ("new", "update") and (self.duplicate_of_id or self.duplicate_of_row) is not None
@@ -1017,6 +1022,7 @@ def analyse(
     facilitator: User,
     *,
     update_existing: bool = True,
+    update_rows: frozenset[int] = frozenset(),
     answered_free: frozenset[int] = frozenset(),
     accept_flagged: bool = False,
 ) -> Analysis:
@@ -1027,6 +1033,9 @@ def analyse(
     that the preview of this same upload already showed as free: they are not checked against the
     daily limit again. A row whose NIK encodes a man is held (status ``held``) unless
     ``accept_flagged``: every PKH recipient registered here is a woman, so the facilitator decides.
+    A row of her existing household with changes is an update when ``update_existing`` (the whole
+    file) or when its sheet row number is in ``update_rows`` (her per-row choice), a skip otherwise;
+    a number in ``update_rows`` that names no such row changes nothing.
     """
     parser = _RowParser(table, facilitator)
     # A row with none of the identity columns filled (a signature block, a note under the
@@ -1045,7 +1054,7 @@ def analyse(
                 row.status = "held"
     nik_header = parser.header("nik")
     _mark_repeats(rows, nik_header)
-    _compare_with_database(rows, facilitator, nik_header, update_existing, answered_free)
+    _compare_with_database(rows, facilitator, nik_header, update_existing, answered_free, update_rows)
     _flag_likely_duplicates(rows)
     mapping = parser.columns
     columns = {key: table.headers[index] for key, index in mapping.items()}
@@ -1068,7 +1077,8 @@ def _mark_repeats(rows: list[RowResult], nik_header: str) -> None:
 
 
 def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header: str, update_existing: bool,
-                           answered_free: frozenset[int] = frozenset()) -> None:
+                           answered_free: frozenset[int] = frozenset(),
+                           update_rows: frozenset[int] = frozenset()) -> None:
     """Rows of her own households become updates (or skips); every other NIK goes through the NIK gate.
 
     The gate answers in sheet order: a NIK held by another facilitator's household gets the
@@ -1103,7 +1113,8 @@ def _compare_with_database(rows: list[RowResult], facilitator: User, nik_header:
                 for key in row.changes
                 if key in PROFILE_KEYS and key not in PERSONAL_KEYS and key != "desa_code"
             }
-            row.status = "update" if update_existing and row.changes else "skip"
+            chosen = update_existing or row.row in update_rows
+            row.status = "update" if chosen and row.changes else "skip"
             continue
         answer, case_id = gate.check(household, row.values, answered_free=row.row in answered_free)
         if answer == collisions.REFUSED:
@@ -1207,6 +1218,7 @@ def apply_import(
     table: Table,
     *,
     update_existing: bool = True,
+    update_rows: frozenset[int] = frozenset(),
     dry_run: bool = False,
     commit: bool = True,
     batch_id: int | None = None,
@@ -1217,10 +1229,11 @@ def apply_import(
 
     New rows become households owned by ``facilitator`` with their suggested skills linked
     (she saw them in the preview); rows of her existing households update the fields that
-    have a value; everything else is left alone. ``dry_run`` writes no household (NIK cases are kept).
+    have a value (all of them when ``update_existing``, else those whose sheet row is in
+    ``update_rows``); everything else is left alone. ``dry_run`` writes no household (NIK cases are kept).
     """
     analysis = analyse(
-        table, facilitator, update_existing=update_existing, answered_free=answered_free,
+        table, facilitator, update_existing=update_existing, update_rows=update_rows, answered_free=answered_free,
         accept_flagged=accept_flagged,
     )
     result = ImportResult(analysis.counts, analysis.errors(), analysis)
@@ -1426,8 +1439,16 @@ def get_import(facilitator: User, batch_id: int) -> Any:
     return batch
 
 
-def confirm_import(facilitator: User, batch: Any) -> ImportResult:
-    """Apply an upload (once) in one transaction and keep its counts for the result page."""
+def confirm_import(
+    facilitator: User, batch: Any, *, update_all: bool | None = None, update_rows: frozenset[int] = frozenset(),
+) -> ImportResult:
+    """Apply an upload (once) in one transaction and keep its counts for the result page.
+
+    ``update_all`` is the preview's "update all" choice; ``None`` keeps the whole-file choice made at
+    upload (``batch.update_existing``). Without it, ``update_rows`` is her per-row choice: only those
+    rows of her existing households are updated, the others skipped and counted so. The CLI has only
+    the whole-file choice (``--skip-existing``).
+    """
     from ..models import HouseholdImport, utcnow
 
     # Claim the batch before reading anything else: a second "confirm" (a double tap, another
@@ -1447,8 +1468,9 @@ def confirm_import(facilitator: User, batch: Any) -> ImportResult:
     # Rows are named by their number in the stored sheet: the stored preview holds no NIK.
     answered_free = frozenset(row["row"] for row in batch.preview.get("rows", []) if row.get("status") == "new")
     result = apply_import(
-        facilitator, Table.from_json(batch.table), update_existing=batch.update_existing, commit=False,
-        batch_id=batch.id, answered_free=answered_free,
+        facilitator, Table.from_json(batch.table),
+        update_existing=batch.update_existing if update_all is None else update_all,
+        update_rows=update_rows, commit=False, batch_id=batch.id, answered_free=answered_free,
     )
     batch.applied_at = utcnow()
     batch.result = {key: value for key, value in result.counts.items()}

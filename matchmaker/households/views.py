@@ -298,6 +298,7 @@ def import_preview(batch_id: int):
     counts = {status: sum(1 for row in stored if row["status"] == status) for status in PREVIEW_TABS[:-1]}
     counts["all"] = len(stored)
     counts["flagged"] = sum(1 for row in stored if importer.row_from_json(row).flagged)
+    counts["updatable"] = sum(1 for row in stored if importer.row_from_json(row).updatable)
     default = "error" if counts["error"] else "all"
     show = request.args.get("show", default)
     if show not in PREVIEW_TABS:
@@ -410,7 +411,8 @@ def import_confirm(batch_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        result = importer.confirm_import(current_user, batch)
+        update_all, update_rows = _update_choice()
+        result = importer.confirm_import(current_user, batch, update_all=update_all, update_rows=update_rows)
     except importer.ImportFileError as error:
         flash(error.message(), "warning")
         return redirect(url_for("households.import_preview", batch_id=batch.id))
@@ -427,6 +429,20 @@ def import_confirm(batch_id: int):
         flash(_("%(count)d households look like another one with a different NIK: check them in the caseload.",
                 count=counts["flagged"]), "warning")
     return redirect(url_for("households.import_preview", batch_id=batch.id))
+
+
+def _update_choice() -> tuple[bool | None, frozenset[int]]:
+    """Her update choice on the preview: (update every changed row?, the rows she ticked "Perbarui").
+
+    ``update_scope`` is "all" (every changed row of her households), "chosen" (only the ticked
+    ``update_rows``) or absent (the upload's choice). Numbers that name no update row are ignored
+    by the importer; what is not a number is dropped here.
+    """
+    scope = request.form.get("update_scope")
+    if scope not in ("all", "chosen"):
+        return None, frozenset()
+    rows = frozenset(int(value) for value in request.form.getlist("update_rows") if value.isdigit())
+    return scope == "all", rows
 
 
 @bp.route("/import/<int:batch_id>/rejected.xlsx")
