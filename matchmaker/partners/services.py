@@ -17,7 +17,6 @@ import re
 import secrets
 import sys
 import threading
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from ..models import (
     utcnow,
 )
 from ..reference.skill_resolver import resolve_skills
+from ..reference.text import fold_accents
 from ..scoping import code_within, region_within
 
 TAKEN_STATUSES = (MatchStatus.STARTED, MatchStatus.COMPLETED)
@@ -561,8 +561,7 @@ MATCH_CUTOFF = 78
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return fold_accents(text)
 
 
 def _words(text: str) -> list[str]:
