@@ -47,6 +47,8 @@ def import_command(
 
     Exits 0 when the file was processed, even if some rows were rejected (they are listed
     with their sheet row numbers); non-zero when the file itself cannot be read.
+    Existing households are chosen for the whole file only (updated, or skipped with
+    ``--skip-existing``); the per-row "Perbarui" choice is the web preview's.
     """
     with force_locale(lang):
         facilitator = _facilitator(email)

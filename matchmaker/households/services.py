@@ -8,7 +8,6 @@ Personal identity (full NIK, phone) is shown only to those two; everyone else ge
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -32,6 +31,7 @@ from ..models import (
     User,
     WorkPreference,
 )
+from ..pagination import page_count, page_slice
 from ..reference import vocabulary
 from ..scoping import code_within, region_within
 
@@ -374,7 +374,7 @@ class CaseloadPage:
     @property
     def pages(self) -> int:
         """The number of pages (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:
@@ -451,7 +451,7 @@ def caseload(user: User, filters: CaseloadFilters, page: int = 1, per_page: int 
         base.with_only_columns(Household.id, Household.full_name).order_by(Household.full_name, Household.id)
     ).all()
     ids = search_names(name, [(row[0], row[1]) for row in candidates])
-    page_ids = ids[(page - 1) * per_page : page * per_page]
+    page_ids = page_slice(ids, page, per_page)
     by_id = {
         household.id: household
         for household in db.session.scalars(select(Household).where(Household.id.in_(page_ids)).options(*options))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..labels import choices, label
 from ..models import Household, Role
+from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
 from . import importer, services
@@ -59,20 +59,13 @@ def _category_label(slug: str) -> str:
     return category.label(current_language()) if category else slug
 
 
-def _page_arg() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 @bp.route("/")
 @roles_required(*VIEWERS)
 def index():
     """The caseload: her households (the district's for a coordinator), filtered and searched."""
     form = _filter_form()
     filters = form.filters()
-    page = services.caseload(current_user, filters, _page_arg(), current_app.config["PER_PAGE"])
+    page = services.caseload(current_user, filters, page_arg(), current_app.config["PER_PAGE"])
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik
@@ -298,15 +291,15 @@ def import_preview(batch_id: int):
     counts = {status: sum(1 for row in stored if row["status"] == status) for status in PREVIEW_TABS[:-1]}
     counts["all"] = len(stored)
     counts["flagged"] = sum(1 for row in stored if importer.row_from_json(row).flagged)
+    counts["updatable"] = sum(1 for row in stored if importer.row_from_json(row).updatable)
     default = "error" if counts["error"] else "all"
     show = request.args.get("show", default)
     if show not in PREVIEW_TABS:
         show = default
     shown = stored if show == "all" else [row for row in stored if row["status"] == show]
-    page = _page_arg()
-    pages = max(1, math.ceil(len(shown) / PREVIEW_PER_PAGE))
-    page = min(page, pages)
-    rows = [importer.row_from_json(row) for row in shown[(page - 1) * PREVIEW_PER_PAGE : page * PREVIEW_PER_PAGE]]
+    pages = page_count(len(shown), PREVIEW_PER_PAGE)
+    page = clamp_page(page_arg(), len(shown), PREVIEW_PER_PAGE)
+    rows = [importer.row_from_json(row) for row in page_slice(shown, page, PREVIEW_PER_PAGE)]
     return render_template(
         "households/import_preview.html",
         batch=batch,
@@ -410,7 +403,8 @@ def import_confirm(batch_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        result = importer.confirm_import(current_user, batch)
+        update_all, update_rows = _update_choice()
+        result = importer.confirm_import(current_user, batch, update_all=update_all, update_rows=update_rows)
     except importer.ImportFileError as error:
         flash(error.message(), "warning")
         return redirect(url_for("households.import_preview", batch_id=batch.id))
@@ -427,6 +421,20 @@ def import_confirm(batch_id: int):
         flash(_("%(count)d households look like another one with a different NIK: check them in the caseload.",
                 count=counts["flagged"]), "warning")
     return redirect(url_for("households.import_preview", batch_id=batch.id))
+
+
+def _update_choice() -> tuple[bool | None, frozenset[int]]:
+    """Her update choice on the preview: (update every changed row?, the rows she ticked "Perbarui").
+
+    ``update_scope`` is "all" (every changed row of her households), "chosen" (only the ticked
+    ``update_rows``) or absent (the upload's choice). Numbers that name no update row are ignored
+    by the importer; what is not a number is dropped here.
+    """
+    scope = request.form.get("update_scope")
+    if scope not in ("all", "chosen"):
+        return None, frozenset()
+    rows = frozenset(int(value) for value in request.form.getlist("update_rows") if value.isdigit())
+    return scope == "all", rows
 
 
 @bp.route("/import/<int:batch_id>/rejected.xlsx")

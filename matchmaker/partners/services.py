@@ -17,7 +17,6 @@ import re
 import secrets
 import sys
 import threading
-import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -52,7 +51,9 @@ from ..models import (
     offer_skill,
     utcnow,
 )
+from ..pagination import clamp_page, page_count, page_slice
 from ..reference.skill_resolver import resolve_skills
+from ..reference.text import fold_accents
 from ..scoping import code_within, region_within
 
 TAKEN_STATUSES = (MatchStatus.STARTED, MatchStatus.COMPLETED)
@@ -561,8 +562,7 @@ MATCH_CUTOFF = 78
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return fold_accents(text)
 
 
 def _words(text: str) -> list[str]:
@@ -866,7 +866,7 @@ class OfferPage:
     @property
     def pages(self) -> int:
         """The number of pages (at least one)."""
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def search_offers_page(
@@ -875,9 +875,8 @@ def search_offers_page(
     """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
     today = today or local_today()
     ids = _matching_offer_ids(viewer, filters, today)
-    pages = max(1, -(-len(ids) // per_page))
-    page = min(max(1, page), pages)
-    return OfferPage(_rows_in_order(ids[(page - 1) * per_page : page * per_page], today), len(ids), page, per_page)
+    page = clamp_page(page, len(ids), per_page)
+    return OfferPage(_rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..labels import choices, label
 from ..models import OfferKind, OfferStatus, OrgKind, Role, User
+from ..pagination import page_arg
 from ..phones import whatsapp_link
 from ..reference.choices import desa_choices, home_district_code, kecamatan_choices
 from ..reference.resolver import describe_region
@@ -430,10 +431,7 @@ def search():
         kecamatan=form.kecamatan.data if not form.kecamatan.errors else None,
         open_only=form.show.data != "all",
     )
-    try:
-        page_number = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = page_arg()
     # One page of cards: a list of thousands of offers is too heavy for a phone on a weak signal.
     page = services.search_offers_page(current_user, filters, page_number, current_app.config["PER_PAGE"])
     args = {key: value for key, value in request.args.items() if key != "page" and value}

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .text import fold_accents
 
 DATA_DIR = Path(__file__).parent / "data" / "regional"
 SKILLS_JSON = Path(__file__).parent / "data" / "skills.json"
@@ -90,8 +91,7 @@ def fold(word: str) -> str:
     """A word as compared with entries: lower case ASCII, no accents, apostrophes or stretched letters."""
     if word.isascii() and word.isalpha() and word.islower():
         return _STRETCHED.sub(r"\1", word)
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(char for char in word if not unicodedata.combining(char)).casefold()
+    word = fold_accents(word)
     word = re.sub(r"['’`]", "", word)
     return _STRETCHED.sub(r"\1", word)
 

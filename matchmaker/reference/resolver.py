@@ -21,7 +21,6 @@ import bisect
 import re
 import threading
 import time
-import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from sqlalchemy.engine import Engine
 from ..extensions import db
 from ..models import Region, RegionLevel, display_region_name
 from .regions import normalize_code
+from .text import fold_accents
 
 MAX_LIMIT = 50
 # A name scoring below this (0–100, against the folded name) is never a confident match:
@@ -104,8 +104,7 @@ class RegionResolution:
 
 def name_tokens(text: str) -> list[str]:
     """Lower-case ASCII words of ``text``, numbers split from letters, Roman numerals made Arabic."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = fold_accents(text)
     text = _LETTER_DIGIT.sub(" ", _APOSTROPHES.sub("", text))
     words = _WORD.findall(text)
     # The first word stays as written: a village is "Vi" more plausibly than "6".

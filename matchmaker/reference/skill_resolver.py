@@ -16,7 +16,6 @@ table has the same slugs.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +24,7 @@ from rapidfuzz.distance import OSA
 
 from .regional import standardise
 from .skills import Vocabulary, vocabulary
+from .text import fold_accents
 
 MAX_NGRAM = 7
 MAX_LIMIT = 50
@@ -41,6 +41,7 @@ STOPWORDS = frozenset(
     ada punya sebagai jadi waktu dulu sekarang skrg rumah dirumah kerja bekerja
     """.split()
 )
+
 _CONJUNCTIONS = frozenset({"dan", "atau", "serta", "sama", "plus", "juga", "terus", "trus", "lalu"})
 _CONJUNCTION_TUPLES = frozenset((word,) for word in _CONJUNCTIONS)
 _SEGMENT = re.compile(r"[^,;.\n\r!?|]+")
@@ -74,8 +75,7 @@ class SkillResolution:
 
 def fold_word(word: str) -> str:
     """Lower-case ASCII, accents dropped; ``2`` reduplication (``kue2``) and stretched letters (``jaiiit``) undone."""
-    word = unicodedata.normalize("NFKD", word)
-    word = "".join(char for char in word if not unicodedata.combining(char)).casefold()
+    word = fold_accents(word)
     word = re.sub(r"([a-z])\1{2,}", r"\1", word)
     if len(word) > 2 and word.endswith("2") and word[:-1].isalpha():
         word = word[:-1]

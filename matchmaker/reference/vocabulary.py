@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -28,6 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .regional import standardise
+from .text import fold_accents
 
 DATA_FILE = Path(__file__).with_name("data") / "vocabularies.json"
 MAX_NGRAM = 6
@@ -47,6 +47,7 @@ FILLER = frozenset(
     urus ngurus mengurus rawat merawat ngerawat jaga menjaga asuh ngasuh mengasuh
     """.split()
 )
+
 _UNCOUNTED = FILLER | NEGATIONS | POSSESSION
 _SPLIT = re.compile(r"[,;/|\n\r+&]+|\s+(?:dan|serta|sama)\s+")
 _REDUPLICATION = re.compile(r"\b([a-z]+)2([a-z]*)\b")
@@ -159,8 +160,7 @@ def normalise(text: str) -> str:
     words are first rewritten in standard Indonesian (:func:`matchmaker.reference.regional.standardise`:
     Sundanese ``henteu`` is ``tidak``, ``balong`` is ``kolam``).
     """
-    text = unicodedata.normalize("NFKD", standardise(str(text or "")))
-    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    text = fold_accents(standardise(str(text or "")))
     text = _REDUPLICATION.sub(lambda m: m.group(1) + m.group(1) + m.group(2), text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)
     return " ".join(_NON_WORD.sub(" ", text).split())

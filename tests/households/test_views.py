@@ -198,8 +198,76 @@ def test_update_preview_shows_old_and_new_values_and_skips_unless_asked(caseload
     db.session.commit()
     log_in(client, caseload["facilitator"])
     skipped = _upload_update_sheet(client, household, None)
-    assert "dilewati sesuai pilihan Anda" in skipped
-    assert "→" not in skipped.split("Baris")[-1]
+    assert "dilewati kecuali Anda mencentang" in skipped
+    assert re.search(r'name="update_rows" value="2" form="import-confirm">', skipped)  # offered, not ticked
     preview = _upload_update_sheet(client, household, "update")
     assert "“Kerja upahan” → “Usaha sendiri”" in preview
     assert "Tidak dikenali, disimpan sebagai teks di profilnya: jauh dr pasar" in preview
+
+
+def _upload_two_updates(client, households, choice: str | None = None):
+    workbook = Workbook()
+    workbook.active.append(["NIK", "Nama Lengkap", "Tanggal Lahir", "Desa/Kelurahan", "Preferensi Kerja"])
+    for household in households:
+        workbook.active.append([household.nik, household.full_name, household.birth_date.strftime("%d/%m/%Y"),
+                                "Sukamaju", "jualan"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = {"file": (io.BytesIO(buffer.getvalue()), "kpm.xlsx")}
+    if choice:
+        data["update_existing"] = choice
+    response = client.post("/households/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    return db.session.scalar(select(HouseholdImport).order_by(HouseholdImport.id.desc()))
+
+
+def _preferences(households) -> list[str | None]:
+    db.session.expire_all()
+    return [db.session.get(Household, household.id).work_preference for household in households]
+
+
+def test_per_row_update_choice_updates_only_the_ticked_row(caseload, client):
+    """Ticking "Perbarui" on one row would update every existing household, or none."""
+    households = caseload["own"][:2]
+    for household in households:
+        household.work_preference = "wage"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    batch = _upload_two_updates(client, households)
+    preview = client.get(f"/households/import/{batch.id}?show=all").get_data(as_text=True)
+    assert preview.count('name="update_rows"') == 2
+    assert re.search(r'<label class="check"><input type="checkbox" name="update_rows" value="3"', preview)
+    response = client.post(f"/households/import/{batch.id}/confirm",
+                           data={"update_scope": "chosen", "update_rows": ["3"]}, follow_redirects=True)
+    assert _preferences(households) == ["wage", "own_business"]  # row 2 skipped, row 3 updated
+    assert db.session.get(HouseholdImport, batch.id).result["updated"] == 1
+    assert db.session.get(HouseholdImport, batch.id).result["skipped"] == 1
+    assert "1 diperbarui, 1 dilewati" in response.get_data(as_text=True)
+
+
+def test_update_all_choice_on_the_preview_updates_every_changed_row(caseload, client):
+    """Choosing "update all" on the preview would still skip her existing households."""
+    households = caseload["own"][:2]
+    for household in households:
+        household.work_preference = "wage"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    batch = _upload_two_updates(client, households)
+    client.post(f"/households/import/{batch.id}/confirm", data={"update_scope": "all"})
+    assert _preferences(households) == ["own_business", "own_business"]
+    assert db.session.get(HouseholdImport, batch.id).result["updated"] == 2
+
+
+def test_forged_update_row_numbers_are_ignored(caseload, client):
+    """A row number that is no update row (a new household, a rejected row) would be written as an update."""
+    households = caseload["own"][:2]
+    for household in households:
+        household.work_preference = "wage"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    batch = _upload_two_updates(client, households)
+    client.post(f"/households/import/{batch.id}/confirm",
+                data={"update_scope": "chosen", "update_rows": ["1", "4", "999", "x"]})
+    assert _preferences(households) == ["wage", "wage"]
+    result = db.session.get(HouseholdImport, batch.id).result
+    assert result["updated"] == 0 and result["skipped"] == 2 and result["imported"] == 0
