@@ -26,16 +26,16 @@ from ..models import (
     UserStatus,
     utcnow,
 )
+from ..refusals import Refusal
 
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(ValueError):
+class AccountError(Refusal, ValueError):
     """A request about an account that cannot be carried out; ``code`` says why."""
 
     def __init__(self, code: str, detail: str | None = None) -> None:
         super().__init__(code)
-        self.code = code
         self.detail = detail
 
 

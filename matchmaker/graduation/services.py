@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..notifications import Kind, notify
 from ..partners.services import local_today
+from ..refusals import InvalidFields
 from ..scoping import code_within, region_within
 from .readiness import Readiness, add_months, evaluate
 
@@ -44,12 +45,8 @@ MAX_HOUSEHOLD_SIZE = 30
 MAX_TEXT = 2000
 
 
-class GraduationInvalid(ValueError):
-    """Input that cannot be written: ``errors`` maps a field name (or ``""``) to an error code."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(f"{name}: {code}" for name, code in errors.items()))
-        self.errors = errors
+class GraduationInvalid(InvalidFields):
+    """A graduation record or check-in that cannot be written; ``errors`` maps fields to codes."""
 
 
 class NotAllowed(PermissionError):

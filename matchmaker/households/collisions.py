@@ -49,6 +49,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications import Kind, notify
+from ..refusals import Refusal
 from ..scoping import code_within, region_within
 
 WINDOW = dt.timedelta(hours=24)
@@ -196,12 +197,8 @@ def get_visible_case(user: User, case_id: int) -> NikCollision | None:
     return case
 
 
-class CollisionError(Exception):
+class CollisionError(Refusal):
     """A decision that cannot be taken; ``code`` is ``"decided"`` or ``"note_required"`` or ``"not_facilitator"``."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

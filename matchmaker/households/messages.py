@@ -11,6 +11,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from ..refusals import Refusal
+
 MESSAGES: dict[str, Any] = {
     # NIK and No. KK (see nik.NIK_ERRORS).
     "nik.empty": _l("Enter the 16-digit NIK."),
@@ -91,13 +93,8 @@ FILE_MESSAGES: dict[str, Any] = {
 }
 
 
-class CodedError(Exception):
+class CodedError(Refusal):
     """A refusal spoken as a message code (a key of this module's tables) and its parameters."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
     def message(self) -> str:
         """The refusal in the current language."""

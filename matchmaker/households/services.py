@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..pagination import page_count, page_slice
 from ..reference import vocabulary
+from ..refusals import Refusal
 from ..scoping import code_within, region_within
 
 # A name scoring at least this (rapidfuzz WRatio, 0-100) is a search hit: "Sitti Aminah"
@@ -48,14 +49,8 @@ INCOME_BRACKETS = ("lt_1jt", "1_2jt", "2_3jt", "gt_3jt")
 VIEWER_ROLES = (Role.FACILITATOR, Role.COORDINATOR)
 
 
-class HouseholdError(Exception):
+class HouseholdError(Refusal):
     """A write was refused; ``code`` is a key of :mod:`matchmaker.households.messages`, ``field`` the form field."""
-
-    def __init__(self, code: str, field_name: str | None = None, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field_name
-        self.params = params
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Household, Match, Offer, RankingDecision, RankingDecisionKind, Role, User
+from ..refusals import Refusal
 
 # Who may make which decision: the facilitator (or her coordinator) confirms or declines a
 # proposal for the household; the partner accepts or rejects the introduction.
@@ -16,12 +17,8 @@ DECISIONS_BY_ROLE: dict[str, tuple[str, ...]] = {
 }
 
 
-class DecisionError(ValueError):
+class DecisionError(Refusal, ValueError):
     """A decision that cannot be recorded; ``code`` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def record_decision(

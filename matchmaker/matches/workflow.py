@@ -55,6 +55,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications import Kind, notify, notify_organization
+from ..refusals import Refusal
 from ..scoping import code_within
 from .services import record_decision
 
@@ -119,13 +120,8 @@ MESSAGES: dict[str, Any] = {
 }
 
 
-class WorkflowError(ValueError):
+class WorkflowError(Refusal, ValueError):
     """A step that was refused; ``code`` is a key of :data:`MESSAGES`, ``field`` the form field it concerns."""
-
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
     @property
     def message(self) -> str:

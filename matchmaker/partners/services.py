@@ -53,7 +53,9 @@ from ..models import (
 )
 from ..pagination import clamp_page, page_count, page_slice
 from ..reference.skill_resolver import resolve_skills
+from ..reference.stopwords import stopwords
 from ..reference.text import fold_accents
+from ..refusals import InvalidFields, Refusal
 from ..scoping import code_within, region_within
 
 TAKEN_STATUSES = (MatchStatus.STARTED, MatchStatus.COMPLETED)
@@ -65,21 +67,12 @@ KBLI_SECTORS = tuple(LABELS["kbli_sector"])
 BROWSER_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN)
 
 
-class PartnerError(ValueError):
+class PartnerError(Refusal, ValueError):
     """A partner request that cannot be carried out; ``code`` says why, ``field`` where."""
 
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
-
-class OfferInvalid(ValueError):
+class OfferInvalid(InvalidFields):
     """An offer failed validation; ``errors`` maps each field name to an error code."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(", ".join(f"{name}: {code}" for name, code in errors.items()))
-        self.errors = errors
 
 
 def local_today() -> dt.date:
@@ -553,9 +546,7 @@ def skills_for_text(text: str) -> list[Skill]:
 # --- Search ---------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[0-9a-z]+")
-_STOPWORDS = frozenset(
-    "dan di ke dari yang untuk dengan atau ada ini itu juga bisa and or the of for in to a an with".split()
-)
+_STOPWORDS = stopwords("search")
 # A query word matches a text word at this similarity (0–100); tuned on one-letter typos of
 # 5-to-10-letter Indonesian words ("jahitt", "penjhit", "kerajianan").
 MATCH_CUTOFF = 78
