@@ -9,6 +9,8 @@ are data files read by :mod:`matchmaker.reference.regional`, applied first.
 
 from __future__ import annotations
 
+from ..reference.stopwords import stopwords
+
 # Livelihood folding applied after regional words are standardised (see
 # matchmaker.reference.regional, whose data files hold every regional and slang
 # word): product names and loanwords grouped under the word the concepts below
@@ -30,21 +32,8 @@ COLLOQUIAL: dict[str, str] = {
     "kecilkan": "kecil permak", "setrikaan": "setrika",
 }
 
-# Words that carry no matching signal. "bisa", "kerja" and "buat" are kept on
-# purpose: "bisa jahit" and "kerja di rumah" are meaningful in profiles.
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    yang dan di ke dari untuk dengan ini itu atau juga saja sudah belum tidak
-    ada akan pada dalam oleh karena jadi tapi tetapi saya kami kita aku dia ia
-    mereka nya pun lah kah sih deh dong kok nih tuh ya iya oh sama lagi masih
-    sering kadang biasa suka mau ingin terus lebih banyak sedikit cuma hanya
-    apa siapa mana kapan bagaimana gimana asal biar supaya agar kalau kalo bila
-    sambil sebagai seperti kaya kayak begitu begini banget sekali para
-    sendiri orang pas waktu kurang tahun bulan hari jam minggu kali buah ekor
-    baru lama dulu sekarang nanti tiap setiap per dll dsb tsb juga bu ibu pak
-    bapak teh kang ceu mang bi hj haji mas mbak
-    """.split()
-)
+# Words that carry no matching signal; "bisa", "kerja" and "buat" are signal here (see the data file).
+STOPWORDS: frozenset[str] = stopwords("ranking")
 
 # Words that describe a missing profile rather than a skill.
 EMPTY_PROFILE_WORDS: frozenset[str] = frozenset(

@@ -24,23 +24,13 @@ from rapidfuzz.distance import OSA
 
 from .regional import standardise
 from .skills import Vocabulary, vocabulary
+from .stopwords import stopwords
 from .text import fold_accents
 
 MAX_NGRAM = 7
 MAX_LIMIT = 50
 # Filler around skills: never matched fuzzily, never kept as free text on their own.
-STOPWORDS = frozenset(
-    """
-    saya aku sy gw gue ibu bu mama emak dia beliau kami kita
-    bisa dapat sanggup mampu pandai pintar pinter jago mahir terampil lancar
-    suka senang hobi hobby pernah sering biasa biasanya kadang kadang2 mau ingin pengen pingin ingin
-    dan atau serta sama juga lalu terus trus plus dengan dgn dg pakai pake
-    di ke dari yang yg untuk utk buat bikin membuat bkin nyieun
-    sedikit dikit banyak sendiri lumayan cukup agak sangat banget bgt sekali
-    lagi sudah udah sdh masih belum blm tapi tp cuma hanya aja saja
-    ada punya sebagai jadi waktu dulu sekarang skrg rumah dirumah kerja bekerja
-    """.split()
-)
+STOPWORDS = stopwords("skills")
 
 _CONJUNCTIONS = frozenset({"dan", "atau", "serta", "sama", "plus", "juga", "terus", "trus", "lalu"})
 _CONJUNCTION_TUPLES = frozenset((word,) for word in _CONJUNCTIONS)
