@@ -188,7 +188,7 @@ def train(model_path: Path, min_decisions: int = MIN_DECISIONS) -> TrainingRepor
         model_path.unlink(missing_ok=True)
         return report
     D = examples.X[held][better] - examples.X[held][worse]
-    report.cv_engine, report.cv_model = learner.cv_engine_, learner.cv_scores_.get(learner.alpha_)
+    report.cv_engine, report.cv_model = learner.cv_engine_, learner.cv_model_
     report.rule_accuracy = pairwise_accuracy(D, engine[:-1])
     report.model_accuracy = pairwise_accuracy(D, learner.weights_)
     if not learner.adopted_ or report.model_accuracy <= report.rule_accuracy:

@@ -40,6 +40,9 @@ DEFAULT_ALPHAS: tuple[float, ...] = (10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01)
 # Terms whose weight must stay positive (they scale the index as square roots).
 POSITIVE_TERMS: tuple[str, ...] = ("text", "concept")
 MIN_POSITIVE_WEIGHT = 0.05
+# The temperature stays within these: an engine that orders the pairs the wrong way round would
+# otherwise drive it to zero, and with it the weight of every correction.
+TEMPERATURE_BOUNDS = (0.5, 20.0)
 # Held-out pairwise accuracy the correction must gain over the engine to be adopted.
 MIN_GAIN = 0.01
 
@@ -126,6 +129,7 @@ class EngineCorrection(BaseEstimator):
         best = max(self.cv_scores_, key=self.cv_scores_.__getitem__, default=None)
         self.cv_gain_ = (self.cv_scores_[best] - self.cv_engine_) if best is not None else 0.0
         self.adopted_ = bool(best is not None and self.cv_gain_ >= self.min_gain)
+        self.cv_model_ = self.cv_scores_[best] if best is not None else float("nan")
         self.delta_ = np.zeros_like(w0)
         self.temperature_ = 1.0
         if self.adopted_:
@@ -160,7 +164,7 @@ class EngineCorrection(BaseEstimator):
         """The penalised pairwise-logistic correction on pair differences ``D``, and the temperature."""
         base = D @ w0
         temperature = float(minimize_scalar(lambda c: np.mean(np.logaddexp(0.0, -c * base)),
-                                            bounds=(1e-3, 50.0), method="bounded").x)
+                                            bounds=TEMPERATURE_BOUNDS, method="bounded").x)
         spread = D.std(axis=0)
         spread[spread < 1e-9] = 1.0
         n = D.shape[0]
