@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -46,7 +47,12 @@ def seed_demo(password: str) -> None:
     from .demo.district import load_demo
 
     started = time.perf_counter()
-    counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"))
+    from flask import current_app
+
+    model_path = Path(current_app.config.get("RANKER_MODEL_PATH")
+                      or Path(current_app.instance_path) / "ranker-model.pkl")
+    counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"),
+                       model_path=model_path)
     summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     click.echo(f"Demo district: {summary} added in {time.perf_counter() - started:.1f} s.")
 

@@ -17,7 +17,8 @@ and stay positive.
 
 ``alpha`` is chosen by cross-validation inside the training data only (one fold per
 district, or per group of households), and the correction is *adopted* only if its
-held-out pairwise accuracy beats the engine's by ``min_gain``; otherwise the learned
+held-out pairwise accuracy beats the engine's by ``min_gain`` on average and on every
+fold; otherwise the learned
 weights are the engine's own. So the learner can only move away from the engine when the
 data it was given supports it, never because it fits its own training set.
 
@@ -112,6 +113,7 @@ class EngineCorrection(BaseEstimator):
         self.cv_scores_: dict[float, float] = {}
         self.cv_engine_ = float("nan")
         self.alpha_: float | None = None
+        fold_gains: dict[float, np.ndarray] = {}
         if self.n_pairs_ and len(folds) >= 2:
             engine_acc, model_acc = [], {alpha: [] for alpha in self.alphas}
             pair_fold = folds[better]
@@ -126,9 +128,12 @@ class EngineCorrection(BaseEstimator):
             if engine_acc:
                 self.cv_engine_ = float(np.mean(engine_acc))
                 self.cv_scores_ = {alpha: float(np.mean(acc)) for alpha, acc in model_acc.items()}
+                fold_gains = {alpha: np.array(acc) - np.array(engine_acc) for alpha, acc in model_acc.items()}
         best = max(self.cv_scores_, key=self.cv_scores_.__getitem__, default=None)
         self.cv_gain_ = (self.cv_scores_[best] - self.cv_engine_) if best is not None else 0.0
-        self.adopted_ = bool(best is not None and self.cv_gain_ >= self.min_gain)
+        # Adopted only if it wins on average by min_gain and on every fold: a gain that some folds
+        # contradict is as likely noise as a preference of the facilitators.
+        self.adopted_ = bool(best is not None and self.cv_gain_ >= self.min_gain and (fold_gains[best] > 0).all())
         self.cv_model_ = self.cv_scores_[best] if best is not None else float("nan")
         self.delta_ = np.zeros_like(w0)
         self.temperature_ = 1.0
