@@ -9,8 +9,10 @@ household's shown list, so the household's own circumstances cancel out):
     P(confirmed beats declined) = sigmoid(c * (x_confirmed - x_declined) @ (w + delta))
 
 ``w`` is the engine's weight vector, kept as an offset; only ``delta`` is learned, with an
-L2 penalty ``alpha * ||delta * s||^2`` that pulls it back to the engine (``s`` puts every
-term on the scale of its spread, so no term is cheap to move for being small). ``c`` is a
+L2 penalty ``alpha * ||delta||^2`` that pulls it back to the engine. The terms are
+indicators or bounded shares, so one unit of weight means about the same for each; a
+per-term standardisation would make rare terms cheap to move and overfit them. No weight
+crosses zero: a bonus of the engine stays a bonus, a penalty a penalty. ``c`` is a
 temperature fitted first on the engine alone, so that ``delta`` is not spent rescaling
 the whole score. The text and concept weights scale the engine's index as square roots
 and stay positive.
@@ -129,7 +131,7 @@ class EngineCorrection(BaseEstimator):
                 self.cv_engine_ = float(np.mean(engine_acc))
                 self.cv_scores_ = {alpha: float(np.mean(acc)) for alpha, acc in model_acc.items()}
                 fold_gains = {alpha: np.array(acc) - np.array(engine_acc) for alpha, acc in model_acc.items()}
-        best = max(self.cv_scores_, key=self.cv_scores_.__getitem__, default=None)
+        best = self._one_standard_error(fold_gains)
         self.cv_gain_ = (self.cv_scores_[best] - self.cv_engine_) if best is not None else 0.0
         # Adopted only if it wins on average by min_gain and on every fold: a gain that some folds
         # contradict is as likely noise as a preference of the facilitators.
@@ -152,6 +154,20 @@ class EngineCorrection(BaseEstimator):
         return {name: float(w) for name, w in zip(FEATURE_NAMES, self.weights_, strict=True)}
 
     # ------------------------------------------------------------------ internals
+    def _one_standard_error(self, fold_gains: dict[float, np.ndarray]) -> float | None:
+        """The strongest penalty whose CV score is within one standard error of the best one's.
+
+        The usual "one-standard-error rule": among corrections the folds cannot tell apart,
+        the smallest one, since it has to carry over to districts none of the folds resemble.
+        """
+        if not self.cv_scores_:
+            return None
+        top = max(self.cv_scores_, key=self.cv_scores_.__getitem__)
+        gains = fold_gains[top]
+        se = float(gains.std(ddof=1) / np.sqrt(gains.size)) if gains.size > 1 else 0.0
+        close = [alpha for alpha, score in self.cv_scores_.items() if score >= self.cv_scores_[top] - se]
+        return max(close)
+
     def _folds(self, groups: np.ndarray, domains: np.ndarray | None) -> np.ndarray:
         if domains is not None and np.unique(domains).size >= 2:
             return np.unique(np.asarray(domains), return_inverse=True)[1]
@@ -170,18 +186,27 @@ class EngineCorrection(BaseEstimator):
         base = D @ w0
         temperature = float(minimize_scalar(lambda c: np.mean(np.logaddexp(0.0, -c * base)),
                                             bounds=TEMPERATURE_BOUNDS, method="bounded").x)
-        spread = D.std(axis=0)
-        spread[spread < 1e-9] = 1.0
         n = D.shape[0]
 
         def loss(delta: np.ndarray) -> tuple[float, np.ndarray]:
             margin = temperature * (base + D @ delta)
-            value = np.mean(np.logaddexp(0.0, -margin)) + alpha * np.sum((delta * spread) ** 2)
+            value = np.mean(np.logaddexp(0.0, -margin)) + alpha * np.sum(delta**2)
             grad_margin = -temperature / (1.0 + np.exp(margin)) / n
-            grad = D.T @ grad_margin + 2.0 * alpha * delta * spread**2
+            grad = D.T @ grad_margin + 2.0 * alpha * delta
             return float(value), grad
 
-        bounds = [(MIN_POSITIVE_WEIGHT - w, None) if name in POSITIVE_TERMS else (None, None)
-                  for name, w in zip(FEATURE_NAMES, w0, strict=True)]
+        bounds = [_bounds(name, w) for name, w in zip(FEATURE_NAMES, w0, strict=True)]
         result = minimize(loss, np.zeros_like(w0), jac=True, method="L-BFGS-B", bounds=bounds)
         return result.x, temperature
+
+
+def _bounds(name: str, weight: float) -> tuple[float | None, float | None]:
+    """How far the correction may move one weight: never past zero, so a bonus stays a bonus and a
+    penalty a penalty (the engine's direction is domain knowledge; the data tunes how much)."""
+    if name in POSITIVE_TERMS:
+        return MIN_POSITIVE_WEIGHT - weight, None
+    if weight > 0:
+        return -weight, None
+    if weight < 0:
+        return None, -weight
+    return None, None

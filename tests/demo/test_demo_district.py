@@ -359,4 +359,32 @@ def test_demo_season_of_decisions_trains_an_adopted_model(tmp_path) -> None:
         model = read_model(path)
         assert model is not None and model["n_decisions"] == len(rows)
         assert model["model_accuracy"] > model["rule_accuracy"] and model["cv_model"] > model["cv_engine"]
+        _check_model_keeps_constraints_and_reasons(model)
         _close()
+
+
+def _check_model_keeps_constraints_and_reasons(model: dict) -> None:
+    """Rank every demo household with the adopted model: no violation, the engine's reasons, other scores."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from matchmaker.matches.ranking import household_record, offer_record, ranker_from_model
+    from matchmaker.matching.constraints import violates
+    from matchmaker.models import Household, Offer, OfferStatus
+
+    offers = list(db.session.scalars(select(Offer).where(Offer.status == OfferStatus.OPEN)
+                                     .options(selectinload(Offer.skills), joinedload(Offer.organization))).unique())
+    records = {str(o.id): offer_record(o, taken=0, pending=0) for o in offers}
+    learned = ranker_from_model(model).fit(list(records.values()))
+    rules = ranker_from_model(None).fit(list(records.values()))
+    households = [household_record(h) for h in db.session.scalars(
+        select(Household).options(selectinload(Household.skills)).order_by(Household.id))]
+    changed = 0
+    for h in households:
+        top = learned.rank_offers(h, 20)
+        assert not [m.offer_id for m in top if violates(records[m.offer_id], h)]
+        for m in top[:3]:
+            engine = rules.explain_pair(h, m.offer_id)
+            assert (m.reasons, m.missing_skills) == (engine.reasons, engine.missing_skills)
+            changed += m.score != engine.score
+    assert changed > 0  # the model is really in use
+    assert any(violates(o, h) for h in households[:20] for o in records.values())  # there was something to break
