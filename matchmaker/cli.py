@@ -49,8 +49,9 @@ def seed_demo(password: str) -> None:
     started = time.perf_counter()
     from flask import current_app
 
-    model_path = Path(current_app.config.get("RANKER_MODEL_PATH")
-                      or Path(current_app.instance_path) / "ranker-model.pkl")
+    # Where the app reads its learned model (instance/ranker-model.pkl unless configured; tests set none).
+    configured = current_app.config.get("RANKER_MODEL_PATH")
+    model_path = Path(configured) if configured else None
     counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"),
                        model_path=model_path)
     summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
