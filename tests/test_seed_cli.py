@@ -55,3 +55,7 @@ def test_seed_demo_adopts_a_learned_model(app, tmp_path):
     status = runner.invoke(args=["ranker", "status"])
     assert status.exit_code == 0 and "Active model: learned correction" in status.output
     assert "pairwise accuracy" in status.output
+    model = tmp_path / "ranker-model.pkl"
+    model.write_bytes(b"a model of another engine")
+    again = runner.invoke(args=["seed", "demo", "--password", "demo-sandi-1"])
+    assert again.exit_code == 0 and "Adopted" in again.output  # retrained: the old file was unusable

@@ -138,11 +138,14 @@ def load_demo(
     builder = _DemoDistrict(session, password, today or dt.date.today(), progress or (lambda _message: None))
     counts = builder.build()
     session.commit()
-    if model_path is not None and counts["decisions"]:
-        # The one training service, as `flask ranker train` runs it: adopted only if it passes its guard.
-        from ..matches.learning import train
+    if model_path is not None:
+        from ..matches.learning import read_model, train
 
-        builder.report(train(model_path).message())
+        # Trained when the season is new, or when no usable model is there (none yet, or one fitted
+        # on weights the engine no longer has): the one training service, as `flask ranker train`
+        # runs it, adopted only if it passes its guard.
+        if counts["decisions"] or read_model(model_path) is None:
+            builder.report(train(model_path).message())
     return counts
 
 
