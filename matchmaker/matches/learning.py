@@ -34,7 +34,7 @@ from ..extensions import db
 from ..matching import MatchRanker
 from ..matching.learner import EngineCorrection, pairwise_accuracy, shown_pairs
 from ..matching.ranker import FEATURE_NAMES
-from ..matching.simulation import position_discount, rule_weight_vector
+from ..matching.simulation import rule_weight_vector
 from ..matching.terms import DEFAULT_BIAS
 from ..models import Household, Offer, RankingDecision, RankingDecisionKind, utcnow
 from .ranking import household_record, offer_record, pending_by_organization, taken_by_offer
@@ -86,9 +86,7 @@ class TrainingReport:
 @dataclass
 class _Examples:
     X: np.ndarray  # pair features, one row per decision, oldest first
-    position: np.ndarray  # the position discount the proposal was shown with
     y: np.ndarray
-    incomplete: np.ndarray
     household: np.ndarray  # the household each decision is about
 
 
@@ -99,8 +97,7 @@ def decision_examples() -> _Examples:
     ))
     n = len(decisions)
     if n == 0:
-        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, bool),
-                         np.zeros(0, dtype=int))
+        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0, dtype=int), np.zeros(0, dtype=int))
     offer_ids = sorted({d.offer_id for d in decisions})
     household_ids = sorted({d.household_id for d in decisions})
     offers = list(db.session.scalars(
@@ -119,19 +116,14 @@ def decision_examples() -> _Examples:
         )
     }
     X = np.zeros((n, len(FEATURE_NAMES)))
-    incomplete = np.zeros(n, dtype=bool)
     by_household: dict[int, list[int]] = defaultdict(list)
     for i, d in enumerate(decisions):
         by_household[d.household_id].append(i)
     for household_id, rows in by_household.items():
-        ids, features, _, is_incomplete = ranker.pair_features(
-            households[household_id], [str(decisions[i].offer_id) for i in rows]
-        )
+        _, features, _, _ = ranker.pair_features(households[household_id], [str(decisions[i].offer_id) for i in rows])
         X[rows] = features
-        incomplete[rows] = is_incomplete
-    position = np.array([position_discount(d.shown_position) for d in decisions])
     y = np.array([1 if d.decision in RankingDecisionKind.POSITIVE else 0 for d in decisions])
-    return _Examples(X, position, y, incomplete, np.array([d.household_id for d in decisions], dtype=int))
+    return _Examples(X, y, np.array([d.household_id for d in decisions], dtype=int))
 
 
 def rule_weights() -> np.ndarray:
