@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -46,7 +47,13 @@ def seed_demo(password: str) -> None:
     from .demo.district import load_demo
 
     started = time.perf_counter()
-    counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"))
+    from flask import current_app
+
+    # Where the app reads its learned model (instance/ranker-model.pkl unless configured; tests set none).
+    configured = current_app.config.get("RANKER_MODEL_PATH")
+    model_path = Path(configured) if configured else None
+    counts = load_demo(db.session, password=password, progress=lambda message: click.echo(f"  {message}"),
+                       model_path=model_path)
     summary = ", ".join(f"{name} {count:,}" for name, count in counts.items())
     click.echo(f"Demo district: {summary} added in {time.perf_counter() - started:.1f} s.")
 

@@ -43,3 +43,19 @@ def test_demo_logins_reach_their_home_pages(app, client):
         assert response.status_code == 302, email
         assert client.get("/home").status_code == 200, email
         client.post("/auth/logout")
+
+
+def test_seed_demo_adopts_a_learned_model(app, tmp_path):
+    """A new user of `make run` would see the rule-based ranker, never the model learned from the demo's decisions."""
+    app.config["RANKER_MODEL_PATH"] = str(tmp_path / "ranker-model.pkl")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed", "demo", "--password", "demo-sandi-1"])
+    assert result.exit_code == 0, result.output
+    assert "Adopted: the learned correction beats the rule-based weights" in result.output
+    status = runner.invoke(args=["ranker", "status"])
+    assert status.exit_code == 0 and "Active model: learned correction" in status.output
+    assert "pairwise accuracy" in status.output
+    model = tmp_path / "ranker-model.pkl"
+    model.write_bytes(b"a model of another engine")
+    again = runner.invoke(args=["seed", "demo", "--password", "demo-sandi-1"])
+    assert again.exit_code == 0 and "Adopted" in again.output  # retrained: the old file was unusable

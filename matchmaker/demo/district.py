@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -53,6 +54,7 @@ from ..models import (
 from ..reference import vocabulary
 from ..reference.skills import normalize_term
 from . import wordbanks as wb
+from .decisions import write_decisions
 from .wordbanks import BusinessSpec, OfferTemplate, Persona
 
 SEED = 3201
@@ -122,17 +124,28 @@ def load_demo(
     progress: Progress | None = None,
     *,
     today: dt.date | None = None,
+    model_path: Path | None = None,
 ) -> dict[str, int]:
     """Load the demo district into ``session`` and commit; return how many rows of each kind were added.
 
     Needs the regions of Kab. Bogor (``32.01``); links canonical skills only if the
     skills vocabulary is loaded. Every demo account gets ``password``. ``today`` anchors
-    the timeline (default: the current date). Safe to run again: a second run adds
+    the timeline (default: the current date). With ``model_path``, the ranker is trained on
+    the season of decisions the demo writes and the model saved there if it passes its
+    guard (as ``flask ranker train`` would). Safe to run again: a second run adds
     nothing and returns zeros.
     """
     builder = _DemoDistrict(session, password, today or dt.date.today(), progress or (lambda _message: None))
     counts = builder.build()
     session.commit()
+    if model_path is not None:
+        from ..matches.learning import read_model, train
+
+        # Trained when the season is new, or when no usable model is there (none yet, or one fitted
+        # on weights the engine no longer has): the one training service, as `flask ranker train`
+        # runs it, adopted only if it passes its guard.
+        if counts["decisions"] or read_model(model_path) is None:
+            builder.report(train(model_path).message())
     return counts
 
 
@@ -253,7 +266,14 @@ class _DemoDistrict:
         self.report("Skills…")
         self._link_skills(list(new_households.values()), list(new_offers.values()))
         self.session.flush()
-        keys = ("users", "organizations", "offers", "households", "matches", "match_events", "graduations")
+        self.report("A season of decisions on proposals…")
+        tags = {new_offers[(org.name, offer.title)].id: offer.template.tags
+                for org in orgs for offer in org.offers if (org.name, offer.title) in new_offers}
+        self.counts["decisions"] += write_decisions(
+            self.session, [(new_households[h.nik], h.persona) for h in households if h.nik in new_households],
+            tags, self.today, SEED)
+        keys = ("users", "organizations", "offers", "households", "matches", "match_events", "graduations",
+                "decisions")
         return {key: self.counts[key] for key in keys}
 
     # Regions --------------------------------------------------------------------------

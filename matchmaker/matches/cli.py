@@ -72,75 +72,110 @@ def bench_command(offers: int, households: int, queries: int, as_json: bool) -> 
         click.echo(f"{key:<20} {value}")
 
 
+def _model_path() -> Path:
+    from flask import current_app
+
+    path = current_app.config.get("RANKER_MODEL_PATH") or str(Path(current_app.instance_path) / "ranker-model.pkl")
+    return Path(path)
+
+
 @ranker_cli.command("train")
 @click.option("--min-decisions", default=200, show_default=True, help="Refuse to learn from fewer decisions.")
 def train_command(min_decisions: int) -> None:
-    """Learn the ranking weights from stored decisions; adopt them only if they beat the rules."""
-    from flask import current_app
-
+    """Learn a correction of the ranking weights from stored decisions; adopt it only if it beats the rules."""
     from .learning import train
     from .ranking import get_index
 
-    path = current_app.config.get("RANKER_MODEL_PATH") or str(Path(current_app.instance_path) / "ranker-model.pkl")
-    report = train(Path(path), min_decisions=min_decisions)
-    click.echo(f"decisions          {report.n_decisions}")
-    if report.n_train:
-        click.echo(f"train / hold-out   {report.n_train} / {report.n_holdout} (households decided on first / last)")
-    if report.rule_auc is not None:
-        click.echo(f"rule-based AUC     {report.rule_auc:.3f}")
-        click.echo(f"learned AUC        {report.model_auc:.3f}")
-    click.echo(report.message())
+    report = train(_model_path(), min_decisions=min_decisions)
+    _echo_training(report)
     get_index().invalidate()
 
 
+def _echo_training(report) -> None:
+    click.echo(f"decisions            {report.n_decisions}")
+    if report.n_train:
+        click.echo(f"train / hold-out     {report.n_train} / {report.n_holdout} "
+                   "(households decided on first / last)")
+    if report.cv_engine is not None and report.cv_model is not None:
+        click.echo(f"cross-validated      rules {report.cv_engine:.3f}, learned {report.cv_model:.3f} "
+                   "(pairwise accuracy inside the training households)")
+    if report.rule_accuracy is not None:
+        click.echo(f"rule-based accuracy  {report.rule_accuracy:.3f}")
+        click.echo(f"learned accuracy     {report.model_accuracy:.3f}")
+    click.echo(report.message())
+
+
+@ranker_cli.command("status")
+def status_command() -> None:
+    """Say which ranking model is active: the rule-based weights or a learned model, with its held-out figures."""
+    from .learning import model_summary
+    from .ranking import load_model
+
+    path = _model_path()
+    model = model_summary(load_model(str(path)))
+    if model is None:
+        click.echo("Active model: the engine's rule-based weights (no learned model adopted"
+                   + (f"; {path} is unreadable or from another engine" if path.exists() else "") + ").")
+        return
+    click.echo(f"Active model: learned correction of the rule-based weights, fitted {model['fitted_at']} "
+               f"on {model['n_decisions']} decisions ({path}).")
+    click.echo(f"held-out households  {model['n_holdout']} decisions, {model['n_holdout_pairs']} pairs: "
+               f"pairwise accuracy {model['model_accuracy']:.3f} (rules {model['rule_accuracy']:.3f})")
+    click.echo(f"cross-validated      {model['cv_model']:.3f} (rules {model['cv_engine']:.3f}), "
+               f"penalty {model['alpha']:g}")
+    moved = sorted(model["correction"].items(), key=lambda item: -abs(item[1]))
+    click.echo("largest corrections  " + ", ".join(
+        f"{name} {model['engine_weights'][name]:+.2f} -> {model['weights'][name]:+.2f}"
+        for name, delta in moved[:5] if abs(delta) > 1e-6))
+
+
 @ranker_cli.command("simulate-learning")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--train", "train_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A judgments file whose simulated decisions the model learns from (repeatable).")
 @click.option("--test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The judgments file the learned model is measured on (never trained on).")
 @click.option("--leave-one-out", "loo_files", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Instead of --train/--test: hold out each of these files in turn, train on the others.")
+              help="Instead of --train/--test: hold out each of these files in turn, train on the others "
+                   "(the same as giving the FILES as arguments).")
 @click.option("--k", default=10, show_default=True, help="Length of the list facilitators are shown.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the simulated grade-1 decisions.")
-def simulate_learning_command(train_files: tuple[Path, ...], test_file: Path | None, loo_files: tuple[Path, ...],
-                              k: int, seed: int) -> None:
-    """Simulate a season of decisions on graded districts, learn from them and measure a held-out district."""
+@click.option("--seed", default=0, show_default=True, help="Seed of the simulated decisions.")
+@click.option("--no-noise", is_flag=True, help="Facilitators look at every shown offer and every decision is kept.")
+def simulate_learning_command(files: tuple[Path, ...], train_files: tuple[Path, ...], test_file: Path | None,
+                              loo_files: tuple[Path, ...], k: int, seed: int, no_noise: bool) -> None:
+    """Simulate a season of decisions on graded districts, learn from them and measure held-out districts.
+
+    With FILES: leave-one-district-out, each file held out in turn.
+    """
     import numpy as np
 
-    from matchmaker.matching.evaluation import ranker_rankings, score_rankings
     from matchmaker.matching.schema import JudgmentSet
-    from matchmaker.matching.simulation import (
-        HeldOutResult,
-        learned_ranker,
-        learning_helps,
-        leave_one_district_out,
-        train_on,
-    )
+    from matchmaker.matching.simulation import held_out_result, learning_helps, leave_one_district_out
 
     from .workflow import HOUSEHOLD_DECLINE_REASONS
 
+    noise = {"look_top": 1.0, "look_decay": 0.0, "missing_share": 0.0} if no_noise else {}
+    loo_files = (*files, *loo_files)
     if loo_files:
         if len(loo_files) < 2:
-            raise click.BadParameter("give at least two files", param_hint="--leave-one-out")
+            raise click.BadParameter("give at least two files", param_hint="FILES")
         results = leave_one_district_out([JudgmentSet.from_json(f) for f in loo_files], HOUSEHOLD_DECLINE_REASONS,
-                                         k=k, seed=seed)
+                                         k=k, seed=seed, **noise)
     else:
         if not train_files or test_file is None:
-            raise click.UsageError("give --train FILE... and --test FILE, or --leave-one-out FILE...")
+            raise click.UsageError("give FILE... (leave-one-out), or --train FILE... and --test FILE")
         if test_file.resolve() in {f.resolve() for f in train_files}:
             raise click.BadParameter("the test file must not be one of the training files", param_hint="--test")
-        test = JudgmentSet.from_json(test_file)
-        weights, n = train_on([JudgmentSet.from_json(f) for f in train_files], HOUSEHOLD_DECLINE_REASONS,
-                              k=k, seed=seed)
-        results = [HeldOutResult(test.name, n, score_rankings(test, ranker_rankings(test, k), k),
-                                 score_rankings(test, ranker_rankings(test, k, learned_ranker(weights)), k), weights)]
+        results = [held_out_result(JudgmentSet.from_json(test_file), [JudgmentSet.from_json(f) for f in train_files],
+                                   HOUSEHOLD_DECLINE_REASONS, k=k, seed=seed, **noise)]
     click.echo(f"{'held-out district':<22} {'decisions':>9} {'':<7} {'NDCG@' + str(k):>8} {'Recall@' + str(k):>9} "
-               f"{'MRR@' + str(k):>7} {'violations':>10}")
+               f"{'MRR@' + str(k):>7} {'violations':>10}  guard")
     for r in results:
+        guard = f"adopted (CV gain {r.cv_gain:+.3f})" if r.adopted else f"kept rules (CV gain {r.cv_gain:+.3f})"
         for label, m in (("rules", r.before), ("learned", r.after)):
             click.echo(f"{r.name[:22]:<22} {r.n_train_decisions:>9} {label:<7} {m['ndcg']:>8.3f} {m['recall']:>9.3f} "
-                       f"{m['mrr']:>7.3f} {m['violations']:>10g}")
+                       f"{m['mrr']:>7.3f} {m['violations']:>10g}" + (f"  {guard}" if label == "learned" else ""))
     if len(results) > 1:
         for label, key in (("rules", "before"), ("learned", "after")):
             runs = [getattr(r, key) for r in results]

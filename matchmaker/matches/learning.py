@@ -1,20 +1,21 @@
-"""Learning the ranker's weights from the decisions people made on proposals.
+"""Learning a correction of the ranker's weights from the decisions people made on proposals.
+
+The one training service: ``flask ranker train`` and the demo seed both call :func:`train`.
 
 Each :class:`~matchmaker.models.RankingDecision` is one labelled pair: confirmed or
-accepted is a yes, declined or rejected a no. The pair's features come from the engine
-(:meth:`MatchRanker.pair_features`), computed on the household and offer as they are
-now. A logistic regression (:func:`matchmaker.matching.simulation.fit_weights`) is fitted
-on the decisions about the households decided on first, with the position the proposal
-was shown at as an extra feature so that "she only accepted it because it was first" is
-not mistaken for fit; the position is then left out when ranking.
+accepted is a yes, declined or rejected a no. The pair's features are the engine's own
+score terms (:meth:`MatchRanker.pair_features`), computed on the household and offer as
+they are now. The learner (:class:`matchmaker.matching.learner.EngineCorrection`) compares
+a yes with a no shown to the same woman and learns a small, regularised correction of the
+engine's weights; its penalty is chosen by cross-validation over households, and it keeps
+the engine's weights unless the correction wins there (its own guard).
 
-The learned weights replace the rule-based ones only when there are enough decisions
-and they rank the hold-out better than the rule-based score does, by ROC AUC. The
-hold-out is the households decided on last (about 20% of the decisions): no decision
-about a held-out woman is in the training set, so the comparison measures how the model
-does on households it has not seen, never how well it fits its own training data. The
-model is then written to ``instance/ranker-model.pkl``; otherwise any model
-file is removed and the rule-based weights stand.
+A second guard, on data it never saw: the households decided on last (about 20% of the
+decisions) are held out, and the corrected weights are adopted only when they order the
+held-out yes/no pairs better than the engine does. The model is then written to
+``instance/ranker-model.pkl``; otherwise any model file is removed and the engine's
+weights stand. Constraints and reasons never depend on the model: the learned weights
+only change the score, the masks and the reasons come from the engine's terms.
 """
 
 from __future__ import annotations
@@ -26,36 +27,41 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..matching import MatchRanker
+from ..matching.learner import EngineCorrection, pairwise_accuracy, shown_pairs
 from ..matching.ranker import FEATURE_NAMES
-from ..matching.simulation import fit_weights, position_discount, rule_weight_vector
+from ..matching.simulation import rule_weight_vector
+from ..matching.terms import DEFAULT_BIAS
 from ..models import Household, Offer, RankingDecision, RankingDecisionKind, utcnow
 from .ranking import household_record, offer_record, pending_by_organization, taken_by_offer
 
-MODEL_FORMAT = "matchmaker-ranker-model/1"
+MODEL_FORMAT = "matchmaker-ranker-model/2"
 MIN_DECISIONS = 200
 HOLDOUT_SHARE = 0.2
-# The learned weights must beat the rule-based score by at least this much AUC: a
-# difference smaller than that on a few dozen hold-out decisions is noise.
-MIN_GAIN = 0.01
 
 
 @dataclass
 class TrainingReport:
-    """What ``flask ranker train`` found: the figures and whether the model is now used."""
+    """What ``flask ranker train`` found: the figures and whether the model is now used.
+
+    Accuracies are pairwise: the share of (confirmed, declined) pairs shown to the same
+    woman that a weight vector orders right.
+    """
 
     n_decisions: int
     n_train: int = 0
     n_holdout: int = 0
-    rule_auc: float | None = None
-    model_auc: float | None = None
+    cv_engine: float | None = None  # cross-validated inside the training households
+    cv_model: float | None = None
+    rule_accuracy: float | None = None  # on the held-out households
+    model_accuracy: float | None = None
+    n_holdout_pairs: int = 0
     adopted: bool = False
-    reason: str = ""  # "adopted", "too_few", "one_class", "not_better"
+    reason: str = ""  # "adopted", "too_few", "one_class", "no_pairs", "not_better"
     path: Path | None = None
 
     def message(self) -> str:
@@ -66,22 +72,21 @@ class TrainingReport:
         if self.reason == "one_class":
             return ("Refused: the training or hold-out decisions are all of one kind (all yes or all no), "
                     "so no comparison is possible. The rule-based weights stay in use.")
+        if self.reason == "no_pairs":
+            return ("Refused: no woman has both a confirmed and a declined offer in the hold-out, "
+                    "so no comparison is possible. The rule-based weights stay in use.")
+        figures = (f"pairwise accuracy {self.model_accuracy:.3f} against the rules' {self.rule_accuracy:.3f} "
+                   f"on {self.n_holdout_pairs} pairs about the households decided on last")
         if self.reason == "not_better":
-            return (f"Refused: the learned model (AUC {self.model_auc:.3f}) does not beat the rule-based score "
-                    f"(AUC {self.rule_auc:.3f}) on the {self.n_holdout} decisions "
-                    "about the households decided on last. "
-                    "The rule-based weights stay in use.")
-        return (f"Adopted: the learned model (AUC {self.model_auc:.3f}) beats the rule-based score "
-                f"(AUC {self.rule_auc:.3f}) on the {self.n_holdout} decisions "
-                f"about the households decided on last; saved to {self.path}.")
+            return f"Refused: the learned correction does not beat the rule-based weights ({figures}). " \
+                   "The rule-based weights stay in use."
+        return f"Adopted: the learned correction beats the rule-based weights ({figures}); saved to {self.path}."
 
 
 @dataclass
 class _Examples:
     X: np.ndarray  # pair features, one row per decision, oldest first
-    position: np.ndarray  # the position discount the proposal was shown with
     y: np.ndarray
-    incomplete: np.ndarray
     household: np.ndarray  # the household each decision is about
 
 
@@ -92,8 +97,7 @@ def decision_examples() -> _Examples:
     ))
     n = len(decisions)
     if n == 0:
-        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0), np.zeros(0, dtype=int), np.zeros(0, bool),
-                         np.zeros(0, dtype=int))
+        return _Examples(np.zeros((0, len(FEATURE_NAMES))), np.zeros(0, dtype=int), np.zeros(0, dtype=int))
     offer_ids = sorted({d.offer_id for d in decisions})
     household_ids = sorted({d.household_id for d in decisions})
     offers = list(db.session.scalars(
@@ -112,31 +116,19 @@ def decision_examples() -> _Examples:
         )
     }
     X = np.zeros((n, len(FEATURE_NAMES)))
-    incomplete = np.zeros(n, dtype=bool)
     by_household: dict[int, list[int]] = defaultdict(list)
     for i, d in enumerate(decisions):
         by_household[d.household_id].append(i)
     for household_id, rows in by_household.items():
-        ids, features, _, is_incomplete = ranker.pair_features(
-            households[household_id], [str(decisions[i].offer_id) for i in rows]
-        )
+        _, features, _, _ = ranker.pair_features(households[household_id], [str(decisions[i].offer_id) for i in rows])
         X[rows] = features
-        incomplete[rows] = is_incomplete
-    position = np.array([position_discount(d.shown_position) for d in decisions])
     y = np.array([1 if d.decision in RankingDecisionKind.POSITIVE else 0 for d in decisions])
-    return _Examples(X, position, y, incomplete, np.array([d.household_id for d in decisions], dtype=int))
+    return _Examples(X, y, np.array([d.household_id for d in decisions], dtype=int))
 
 
 def rule_weights() -> np.ndarray:
     """The rule-based weight vector (in :data:`FEATURE_NAMES` order) and, last, its bias."""
     return rule_weight_vector()
-
-
-def _scores(X: np.ndarray, incomplete: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The scores the app would show with ``weights`` (bias last)."""
-    raw = X @ weights[:-1] + weights[-1]
-    scores = 1.0 / (1.0 + np.exp(-raw))
-    return np.where(incomplete, scores * 0.5, scores)
 
 
 def household_split(household_ids: np.ndarray, share: float = HOLDOUT_SHARE) -> np.ndarray:
@@ -149,7 +141,7 @@ def household_split(household_ids: np.ndarray, share: float = HOLDOUT_SHARE) -> 
     first_seen: dict[int, int] = {}
     for i, hid in enumerate(household_ids.tolist()):
         first_seen.setdefault(hid, i)
-    counts = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
     for hid in household_ids.tolist():
         counts[hid] += 1
     target = share * household_ids.size
@@ -164,24 +156,34 @@ def household_split(household_ids: np.ndarray, share: float = HOLDOUT_SHARE) -> 
 
 
 def train(model_path: Path, min_decisions: int = MIN_DECISIONS) -> TrainingReport:
-    """Fit, compare on the held-out households and save the model only when it wins."""
+    """Fit the correction, check it on the held-out households and save it only when it wins."""
     examples = decision_examples()
     n = int(examples.y.size)
     report = TrainingReport(n_decisions=n)
     if n < min_decisions:
         report.reason = "too_few"
+        model_path.unlink(missing_ok=True)
         return report
     held = household_split(examples.household)
     report.n_train, report.n_holdout = int((~held).sum()), int(held.sum())
     train_y, hold_y = examples.y[~held], examples.y[held]
     if len(set(train_y.tolist())) < 2 or len(set(hold_y.tolist())) < 2:
         report.reason = "one_class"
+        model_path.unlink(missing_ok=True)
         return report
-    weights, model = fit_weights(examples.X[~held], examples.position[~held], train_y)
-    hold_X, hold_incomplete = examples.X[held], examples.incomplete[held]
-    report.rule_auc = float(roc_auc_score(hold_y, _scores(hold_X, hold_incomplete, rule_weights())))
-    report.model_auc = float(roc_auc_score(hold_y, _scores(hold_X, hold_incomplete, weights)))
-    if report.model_auc < report.rule_auc + MIN_GAIN:
+    engine = rule_weights()
+    learner = EngineCorrection(engine[:-1]).fit(examples.X[~held], train_y, examples.household[~held])
+    better, worse = shown_pairs(hold_y, examples.household[held])
+    report.n_holdout_pairs = int(better.size)
+    if not better.size:
+        report.reason = "no_pairs"
+        model_path.unlink(missing_ok=True)
+        return report
+    D = examples.X[held][better] - examples.X[held][worse]
+    report.cv_engine, report.cv_model = learner.cv_engine_, learner.cv_model_
+    report.rule_accuracy = pairwise_accuracy(D, engine[:-1])
+    report.model_accuracy = pairwise_accuracy(D, learner.weights_)
+    if not learner.adopted_ or report.model_accuracy <= report.rule_accuracy:
         report.reason = "not_better"
         # A model that no longer wins must not stay in use either.
         model_path.unlink(missing_ok=True)
@@ -189,15 +191,20 @@ def train(model_path: Path, min_decisions: int = MIN_DECISIONS) -> TrainingRepor
     payload = {
         "format": MODEL_FORMAT,
         "features": list(FEATURE_NAMES),
-        "weights": {**{name: float(w) for name, w in zip(FEATURE_NAMES, weights[:-1], strict=True)},
-                    "bias": float(weights[-1])},
+        "weights": {**learner.weight_dict(), "bias": float(DEFAULT_BIAS)},
+        # The engine the correction was learned on: a model of another engine is not used.
+        "engine_weights": {name: float(w) for name, w in zip(FEATURE_NAMES, engine[:-1], strict=True)},
+        "correction": {name: float(d) for name, d in zip(FEATURE_NAMES, learner.delta_, strict=True)},
+        "alpha": learner.alpha_,
         "n_decisions": n,
         "n_train": report.n_train,
         "n_holdout": report.n_holdout,
-        "rule_auc": report.rule_auc,
-        "model_auc": report.model_auc,
+        "n_holdout_pairs": report.n_holdout_pairs,
+        "cv_engine": report.cv_engine,
+        "cv_model": report.cv_model,
+        "rule_accuracy": report.rule_accuracy,
+        "model_accuracy": report.model_accuracy,
         "fitted_at": utcnow().isoformat(timespec="seconds"),
-        "estimator": model,
     }
     model_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = model_path.with_suffix(".tmp")
@@ -219,12 +226,15 @@ def read_model(path: Path) -> dict[str, Any] | None:
         return None
     if payload.get("features") != list(FEATURE_NAMES):
         return None  # written by another version of the engine
+    engine = {name: float(w) for name, w in zip(FEATURE_NAMES, rule_weights()[:-1], strict=True)}
+    if payload.get("engine_weights") != engine:
+        return None  # a correction of weights the engine no longer has: retrain
     return payload
 
 
 def model_summary(payload: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The model's metadata without the estimator, for display."""
+    """The model's metadata, for display (None: the rule-based weights are in use)."""
     if not payload:
         return None
-    return {key: value for key, value in payload.items() if key != "estimator"}
+    return dict(payload)
 

@@ -335,3 +335,56 @@ def test_missing_regions_are_reported_clearly() -> None:
             load_demo(db.session, PASSWORD, today=TODAY)
         assert _count(db.session, User) == 0
         _close()
+
+
+def test_demo_season_of_decisions_trains_an_adopted_model(tmp_path) -> None:
+    """A new user of `make run` would see the rule-based ranker: the demo would hold no decisions to learn from."""
+    from matchmaker.matches.learning import read_model
+    from matchmaker.models import RankingDecision, RankingDecisionKind
+
+    app = _make_app()
+    path = tmp_path / "ranker-model.pkl"
+    with app.app_context():
+        db.create_all()
+        load_regions_subset(db.session, ["32.01"])
+        counts = load_demo(db.session, PASSWORD, today=TODAY, model_path=path)
+        rows = list(db.session.scalars(select(RankingDecision)))
+        assert counts["decisions"] == len(rows) > 500
+        assert {r.decision for r in rows} == {RankingDecisionKind.CONFIRMED, RankingDecisionKind.DECLINED}
+        assert len({r.actor_id for r in rows}) == 3  # every facilitator decided
+        assert all(r.reason for r in rows if r.decision == RankingDecisionKind.DECLINED)
+        days = sorted(r.created_at for r in rows)
+        assert (days[-1] - days[0]).days >= 60 and days[-1].date() <= TODAY  # a season, not one afternoon
+        assert sum(r.shown_position <= 3 for r in rows) > sum(r.shown_position >= 8 for r in rows)
+        model = read_model(path)
+        assert model is not None and model["n_decisions"] == len(rows)
+        assert model["model_accuracy"] > model["rule_accuracy"] and model["cv_model"] > model["cv_engine"]
+        _check_model_keeps_constraints_and_reasons(model)
+        _close()
+
+
+def _check_model_keeps_constraints_and_reasons(model: dict) -> None:
+    """Rank every demo household with the adopted model: no violation, the engine's reasons, other scores."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from matchmaker.matches.ranking import household_record, offer_record, ranker_from_model
+    from matchmaker.matching.constraints import violates
+    from matchmaker.models import Household, Offer, OfferStatus
+
+    offers = list(db.session.scalars(select(Offer).where(Offer.status == OfferStatus.OPEN)
+                                     .options(selectinload(Offer.skills), joinedload(Offer.organization))).unique())
+    records = {str(o.id): offer_record(o, taken=0, pending=0) for o in offers}
+    learned = ranker_from_model(model).fit(list(records.values()))
+    rules = ranker_from_model(None).fit(list(records.values()))
+    households = [household_record(h) for h in db.session.scalars(
+        select(Household).options(selectinload(Household.skills)).order_by(Household.id))]
+    changed = 0
+    for h in households:
+        top = learned.rank_offers(h, 20)
+        assert not [m.offer_id for m in top if violates(records[m.offer_id], h)]
+        for m in top[:3]:
+            engine = rules.explain_pair(h, m.offer_id)
+            assert (m.reasons, m.missing_skills) == (engine.reasons, engine.missing_skills)
+            changed += m.score != engine.score
+    assert changed > 0  # the model is really in use
+    assert any(violates(o, h) for h in households[:20] for o in records.values())  # there was something to break
