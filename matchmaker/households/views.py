@@ -266,16 +266,15 @@ def import_upload():
         update_existing = form.update_existing.data == "update"
         # Reading one byte past the limit tells "too large" without holding more in memory.
         content = upload.read(importer.MAX_BYTES + 1)
+        if task_services.sheet_rows_over(content, filename, task_services.import_threshold()):
+            # A large sheet is read and checked by the worker; the page shows its progress, then the preview.
+            job = task_services.queue_import(
+                current_user, content, filename, update_existing=update_existing,
+                request_key=form.submission_token.data or task_services.new_request_key(),
+            )
+            return redirect(url_for("jobs.detail", job_id=job.id))
         try:
-            # Reading is quick and refuses a bad file at once; checking the rows is the slow part.
-            table = importer.read_table(content, filename)
-            if len(table.rows) > task_services.import_threshold():
-                job = task_services.queue_import(
-                    current_user, table, filename, update_existing=update_existing,
-                    request_key=form.submission_token.data or task_services.new_request_key(),
-                )
-                return redirect(url_for("jobs.detail", job_id=job.id))
-            batch = importer.create_import_from_table(current_user, table, filename, update_existing=update_existing)
+            batch = importer.create_import(current_user, content, filename, update_existing=update_existing)
         except importer.ImportFileError as error:
             form.file.errors = list(form.file.errors) + [error.message()]
         else:

@@ -21,7 +21,7 @@ TRUE = ("1", "true", "yes")
 def init_tasks(app: Flask) -> None:
     """Configure the queue from the app's settings, bind it to ``app``, add the pages and the worker command."""
     from . import jobs, models  # noqa: F401 - the tasks and the job table are registered on import
-    from .cli import worker_command
+    from .cli import bench_queue_import_command, worker_command
     from .queue import bind_app, configure
     from .views import bp
 
@@ -37,3 +37,4 @@ def init_tasks(app: Flask) -> None:
     from ..admin import jobs_views  # noqa: F401 - the admin's jobs page, on the admin blueprint
 
     app.cli.add_command(worker_command)
+    app.cli.add_command(bench_queue_import_command)

@@ -23,7 +23,6 @@ from ..models import User
 from .queue import JobRun, background, scheduled
 
 # Results name the page that shows them (endpoint and its values): a worker has no request to build URLs in.
-IMPORT_STAGES = ("reading", "checking", "saving")
 EXPORT_KEEP_SECONDS = 24 * 3600
 
 
@@ -38,17 +37,23 @@ def _user(user_id: int) -> User:
 
 
 @background("households.import")
-def import_households(run: JobRun, facilitator_id: int, table_json: dict[str, Any], filename: str,
+def import_households(run: JobRun, facilitator_id: int, content: bytes, filename: str,
                       update_existing: bool) -> dict[str, Any]:
-    """Check a large sheet and keep its preview: the same importer functions as a direct upload."""
+    """Read and check a large sheet and keep its preview: :func:`importer.create_import`, as for a small one.
+
+    A file the importer refuses is an answer, not a failure: it is not tried again, and the
+    job's page shows the importer's message.
+    """
     from ..households import importer
 
     facilitator = _user(facilitator_id)
-    run.report(1, len(IMPORT_STAGES) + 1, "reading")
-    table = importer.Table.from_json(table_json)
-    run.report(2, len(IMPORT_STAGES) + 1, "checking")
-    batch = importer.create_import_from_table(facilitator, table, filename, update_existing=update_existing)
-    return {"endpoint": "households.import_preview", "values": {"batch_id": batch.id}, "rows": len(table.rows)}
+    run.report(1, 2, "checking")
+    try:
+        batch = importer.create_import(facilitator, content, filename, update_existing=update_existing)
+    except importer.ImportFileError as error:
+        return {"refused": error.code, "params": dict(error.params)}
+    return {"endpoint": "households.import_preview", "values": {"batch_id": batch.id},
+            "rows": len(batch.preview.get("rows", []))}
 
 
 @background("matches.plan_batch")

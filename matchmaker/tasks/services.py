@@ -32,11 +32,44 @@ def import_threshold() -> int:
     return int(current_app.config.get("IMPORT_QUEUE_ROWS", DEFAULT_IMPORT_QUEUE_ROWS))
 
 
-def queue_import(facilitator: User, table, filename: str, *, update_existing: bool, request_key: str) -> Job:
-    """Check a sheet already read (an :class:`importer.Table`) in the background; its result is the preview."""
+def sheet_rows_over(content: bytes, filename: str, limit: int) -> bool:
+    """Whether an upload has more than ``limit`` filled rows below a header, reading no further than that.
+
+    Quick whatever the sheet's size (it stops at ``limit``); a file the reader refuses counts as
+    small, so that the upload form explains the refusal at once.
+    """
+    from contextlib import closing
+
+    from ..households import importer
+    from ..households.sheet_reader import SheetRefused, read_rows
+
+    extension = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
+    if extension not in ("xlsx", "csv") or len(content) > importer.MAX_BYTES:
+        return False
+    filled = 0
+    try:
+        # An instructions sheet may come first: count on through the sheets.
+        for sheet in range(MAX_SHEETS_COUNTED):
+            with closing(read_rows(content, extension, importer.SHEET_LIMITS, sheet)) as rows:
+                for _number, cells in rows:
+                    if any(cell not in (None, "") for cell in cells):
+                        filled += 1
+                        if filled > limit + 1:  # one of them is the header row
+                            return True
+            if extension == "csv":
+                break
+    except SheetRefused:
+        pass
+    return False
+
+
+MAX_SHEETS_COUNTED = 10
+
+
+def queue_import(facilitator: User, content: bytes, filename: str, *, update_existing: bool, request_key: str) -> Job:
+    """Read and check an upload in the background; its result leads to the usual preview."""
     job, _new = jobs.import_households.enqueue(
-        f"{facilitator.id}:{request_key}", facilitator.id, table.to_json(), filename, update_existing,
-        user=facilitator,
+        f"{facilitator.id}:{request_key}", facilitator.id, content, filename, update_existing, user=facilitator,
     )
     return job
 

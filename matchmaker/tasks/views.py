@@ -20,9 +20,7 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 REFRESH_SECONDS = 2
 
 STAGE_LABELS = {
-    "reading": _l("Reading the sheet"),
-    "checking": _l("Checking every row"),
-    "saving": _l("Saving the preview"),
+    "checking": _l("Reading and checking every row"),
 }
 STATUS_LABELS = {
     JobStatus.QUEUED: _l("Waiting"),
@@ -31,6 +29,43 @@ STATUS_LABELS = {
     JobStatus.DONE: _l("Done"),
     JobStatus.FAILED: _l("Failed"),
 }
+
+# The figures of a finished job's result that its page shows, in the reader's language.
+RESULT_LABELS = {
+    "rows": _l("Rows checked"),
+    "count": _l("Households exported"),
+    "proposals": _l("Proposals"),
+    "unmatched_households": _l("Households without a match"),
+    "offers_considered": _l("Offers considered"),
+    "places_available": _l("Free places"),
+    "decisions": _l("Decisions learned from"),
+    "adopted": _l("New ranking adopted"),
+    "changed": _l("Changed since the preview: nothing written"),
+    "notified": _l("Reminders sent"),
+    "closed": _l("Offers closed"),
+}
+
+
+def result_figures(job) -> list[tuple[str, object]]:
+    """The labelled figures of a finished job's result (booleans as Yes/No)."""
+    from flask_babel import gettext as _
+
+    figures = []
+    for key, text in RESULT_LABELS.items():
+        if key in (job.result or {}):
+            value = job.result[key]
+            figures.append((str(text), (_("Yes") if value else _("No")) if isinstance(value, bool) else value))
+    return figures
+
+
+def refusal(job) -> str | None:
+    """Why the importer refused a queued sheet, in the reader's language (as the upload form would say it)."""
+    result = job.result or {}
+    if job.status != JobStatus.DONE or "refused" not in result:
+        return None
+    from ..households.messages import message
+
+    return message(result["refused"], **result.get("params", {}))
 
 
 class ExportForm(submissions.OnceOnlyForm):
@@ -64,6 +99,8 @@ def detail(job_id: int):
     page = render_template(
         "jobs/detail.html", job=job, target=target, refresh=REFRESH_SECONDS, waiting=waiting,
         status_label=STATUS_LABELS.get(job.status, job.status), stage_label=STAGE_LABELS.get(job.stage, ""),
+        figures=result_figures(job) if job.status == JobStatus.DONE else [],
+        refusal=refusal(job),
     )
     response = current_app.make_response(page)
     if waiting:

@@ -81,6 +81,24 @@ def test_a_bad_large_file_is_refused_at_once_on_the_upload_form(app, client, log
     assert db.session.scalar(select(func.count()).select_from(Job)) == 0
 
 
+def test_a_large_sheet_the_importer_refuses_is_explained_on_the_job_page(app, client, login_as):
+    """A refused large sheet would fail silently in the background, retried for nothing."""
+    login_as(Role.FACILITATOR)
+    app.config["IMPORT_QUEUE_ROWS"] = 5
+    lines = ["NIK;Nama Lengkap;Desa/Kelurahan"] + [f"32011645029000{n:02d};Siti {n};Sukamaju" for n in range(10)]
+    response = client.post(
+        "/households/import",
+        data={"file": (io.BytesIO("\n".join(lines).encode()), "kpm.csv", "text/csv"), "update_existing": "skip"},
+        content_type="multipart/form-data",
+    )
+    assert "/jobs/" in response.headers["Location"]
+    job = db.session.scalars(select(Job)).one()
+    assert job.status == JobStatus.DONE and job.attempts == 1 and job.result["refused"] == "missing_columns"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="error"' in page and "Tanggal Lahir" in page
+    assert db.session.scalar(select(func.count()).select_from(HouseholdImport)) == 0
+
+
 def test_the_job_page_shows_a_progress_bar_that_reloads_without_script(app, client, login_as):
     """A facilitator waiting for her import would see a frozen page, or need JavaScript the CSP forbids."""
     user = login_as(Role.FACILITATOR)

@@ -128,6 +128,18 @@ def test_batch_plan_and_training_run_their_services_on_the_queue(app, monkeypatc
                               "model_auc": None}
 
 
+def test_a_finished_job_page_shows_its_figures_in_her_language(app, client, login_as):
+    """The page would show raw result keys (or nothing) instead of labelled figures."""
+    user = login_as(Role.COORDINATOR)
+    job = Job(key="matches.plan_batch:z", name="matches.plan_batch", user_id=user.id, status=JobStatus.DONE,
+              result={"proposals": 4, "unmatched_households": 9, "fingerprint": "x" * 16, "pairs": []})
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Usulan" in page and "KPM belum punya pencocokan" in page and "fingerprint" not in page
+    assert "Refresh" not in client.get(f"/jobs/{job.id}").headers
+
+
 def test_a_queued_export_is_downloaded_by_its_owner_only(app, client, login_as, tmp_path):
     """A large caseload export would hold the request open, or be readable by another user."""
     from matchmaker.households.services import CaseloadFilters

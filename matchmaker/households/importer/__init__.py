@@ -234,17 +234,9 @@ def purge_expired_imports(now: dt.datetime | None = None) -> int:
 
 def create_import(facilitator: User, content: bytes, filename: str, *, update_existing: bool = True) -> Any:
     """Read and analyse an upload and keep it for the preview; commit. Raises :class:`ImportFileError`."""
-    return create_import_from_table(facilitator, read_table(content, filename), filename,
-                                    update_existing=update_existing)
-
-
-def create_import_from_table(facilitator: User, table: Table, filename: str, *, update_existing: bool = True) -> Any:
-    """Analyse a sheet already read and keep it for the preview; commit.
-
-    The second half of :func:`create_import`, also run by the background import of a large sheet.
-    """
     from ...models import HouseholdImport, utcnow
 
+    table = read_table(content, filename)
     analysis = analyse(table, facilitator, update_existing=update_existing)
     purge_expired_imports()
     batch = HouseholdImport(
