@@ -60,7 +60,7 @@ run: setup
 	@echo "  pendamping1@demo.test … pendamping3@demo.test (facilitators),"
 	@echo "  usaha1@demo.test … usaha40@demo.test (businesses), desa1@demo.test … desa10@demo.test (village offices)"
 	@echo
-	@echo "Background jobs: a worker runs beside the web server (queue: $${TASK_QUEUE_URL:-instance/tasks.sqlite3})."
+	@echo "Background jobs: a task worker runs beside the web server (README: Background jobs)."
 	@# The wrapper starts `flask worker` beside gunicorn and stops it when gunicorn stops (Ctrl-C).
 	$(BIN)/python -m matchmaker.tasks.beside \
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 $(GUNICORN_LIMITS) --access-logfile - \

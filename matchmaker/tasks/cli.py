@@ -33,8 +33,9 @@ def worker_command(workers: int) -> None:
 @click.option("--with-worker/--no-worker", default=True, show_default=True,
               help="Start a worker process for the run (else one must be running already).")
 @click.option("--timeout", default=600, show_default=True, help="Seconds to wait for the preview.")
+@click.option("--compare", is_flag=True, help="Also time the same preview made in-process, without the queue.")
 @with_appcontext
-def bench_queue_import_command(rows: int, with_worker: bool, timeout: int) -> None:
+def bench_queue_import_command(rows: int, with_worker: bool, timeout: int, compare: bool) -> None:
     """Time a generated import through the queue: the upload's answer, then the preview being ready.
 
     Uses the workbook of ``households bench-import``, the upload view's own steps (read, queue) and
@@ -75,7 +76,11 @@ def bench_queue_import_command(rows: int, with_worker: bool, timeout: int) -> No
     worker = None
     if with_worker and not huey.immediate:
         worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"],  # noqa: S603
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # Start the clock once the worker is up (its app built), as a worker of `make run` would be.
+        ready = worker.stdout.readline() if worker.stdout else ""
+        if not ready.startswith("worker:"):
+            raise click.ClickException("the worker did not start")
     job_id = None
     try:
         started = time.perf_counter()
@@ -114,5 +119,33 @@ def bench_queue_import_command(rows: int, with_worker: bool, timeout: int) -> No
             if job is not None and job.result and "values" in job.result:
                 db.session.query(HouseholdImport).filter_by(id=job.result["values"]["batch_id"]).delete()
             db.session.query(Job).filter_by(id=job_id).delete()
+        db.session.delete(db.session.get(User, user.id))
+        db.session.commit()
+    if compare:
+        _time_direct_import(content, kabupaten)
+
+
+def _time_direct_import(content: bytes, kabupaten) -> None:
+    """The same preview made in-process (what a request did before the queue), for comparison; deleted after."""
+    import time
+
+    from ..extensions import db
+    from ..households import importer
+    from ..models import Role, User
+    from .services import new_request_key
+
+    user = User(email=f"bench-direct-{new_request_key()[:8]}@localhost.invalid", name="Bench", role=Role.FACILITATOR)
+    user.set_password(new_request_key())
+    user.areas = [kabupaten] if kabupaten else []
+    db.session.add(user)
+    db.session.commit()
+    try:
+        started = time.perf_counter()
+        batch = importer.create_import(user, content, "bench.xlsx", update_existing=False)
+        click.echo(f"The same preview made in-process (no queue): {time.perf_counter() - started:.1f} s.")
+        db.session.delete(batch)
+        db.session.commit()
+    finally:
+        db.session.rollback()
         db.session.delete(db.session.get(User, user.id))
         db.session.commit()

@@ -70,7 +70,8 @@ def plan_batch_proposals(run: JobRun, kecamatan_code: str, lang: str) -> dict[st
         "offers_considered": plan.offers_considered,
         "places_available": plan.places_available,
         "total_score": plan.total_score,
-        "pairs": [[a.household.id, a.offer.id, round(a.score, 6), a.position] for a in plan.assignments],
+        "pairs": [[a.household.id, a.offer.id, round(a.score, 6), a.position, list(a.reasons)]
+                  for a in plan.assignments],
     }
 
 

@@ -44,7 +44,8 @@ DEFAULT_RETRY_SECONDS = 30
 ERROR_LIMIT = 2000
 
 # Created in immediate mode (in memory, nothing touched on import); init_tasks() sets the real storage.
-huey = Huey(QUEUE_NAME, immediate=True, utc=True)
+# results=False: outcomes live in the job table, so the queue's store keeps no result per task.
+huey = Huey(QUEUE_NAME, immediate=True, utc=True, results=False)
 _state: dict[str, Any] = {"app": None}
 
 

@@ -79,7 +79,7 @@ def queue_batch_plan(actor: User, kecamatan_code: str, *, lang: str, request_key
 
     The job's ``result`` holds ``fingerprint``, ``proposals``, ``unmatched_households``,
     ``offers_considered``, ``places_available``, ``total_score`` and ``pairs`` (household id, offer id,
-    score, position); confirm with :func:`queue_batch_apply` and that fingerprint.
+    score, position, reasons in ``lang``); confirm with :func:`queue_batch_apply` and that fingerprint.
     """
     job, _new = jobs.plan_batch_proposals.enqueue(f"{actor.id}:{request_key}", kecamatan_code, lang, user=actor)
     return job

@@ -163,3 +163,30 @@ def test_a_queued_export_is_downloaded_by_its_owner_only(app, client, login_as, 
     log_in(stranger, other)
     assert stranger.get(f"/jobs/{job.id}/download").status_code == 404
     assert stranger.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_batch_proposals_previewed_then_written_through_the_queue(app):
+    """Queued batch proposals would write something other than the previewed plan, or write it twice."""
+    from matchmaker.matches.allocation import plan_batch
+    from matchmaker.models import Match
+    from tests.conftest import make_household, make_organization
+    from tests.matches.factories import SEWER, make_offer
+
+    offer = make_offer(make_organization(), places=2)
+    for _ in range(3):
+        make_household(None, **SEWER)
+    coordinator = make_user(Role.COORDINATOR)
+    preview = services.queue_batch_plan(coordinator, CIBUNGBULANG, lang="id", request_key="plan-1" * 4)
+    assert preview.result["fingerprint"] == plan_batch(CIBUNGBULANG).fingerprint
+    assert preview.result["proposals"] == 2 and preview.result["unmatched_households"] == 3
+    assert all(pair[1] == offer.id and pair[4] for pair in preview.result["pairs"])
+    written = services.queue_batch_apply(coordinator, CIBUNGBULANG, preview.result["fingerprint"], lang="id",
+                                         request_key="apply-1" * 4)
+    assert written.result == {"kecamatan": CIBUNGBULANG, "changed": False,
+                              "fingerprint": preview.result["fingerprint"], "proposals": 2}
+    assert db.session.query(Match).count() == 2
+    # A stale fingerprint writes nothing and says so.
+    stale = services.queue_batch_apply(coordinator, CIBUNGBULANG, preview.result["fingerprint"], lang="id",
+                                       request_key="apply-2" * 4)
+    assert stale.result["changed"] is True and stale.result["proposals"] == 0
+    assert db.session.query(Match).count() == 2
