@@ -19,11 +19,13 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Ask ``process`` to stop, then make sure it has."""
+def stop(process: subprocess.Popen, *, signalled: bool = False) -> None:
+    """Ask ``process`` to stop (unless the terminal already did: a second SIGINT would cut short
+    Huey's graceful stop), then make sure it has."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGINT)
+    if not signalled:
+        process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=GRACE_SECONDS)
     except subprocess.TimeoutExpired:
@@ -38,18 +40,19 @@ def main(argv: list[str]) -> int:
         return 2
     worker = subprocess.Popen(worker_command())  # noqa: S603 - our own worker, by the same Python
     main_process = None
+    interrupted = False
     try:
         main_process = subprocess.Popen(argv)  # noqa: S603 - the command line make run gives
         while True:
             try:
                 return main_process.wait()
             except KeyboardInterrupt:
-                # The terminal sent SIGINT to the whole group: the command is stopping too.
-                continue
+                # The terminal sent SIGINT to the whole group: the command and the worker are stopping too.
+                interrupted = True
     finally:
         if main_process is not None:
-            stop(main_process)
-        stop(worker)
+            stop(main_process, signalled=interrupted)
+        stop(worker, signalled=interrupted)
 
 
 if __name__ == "__main__":
