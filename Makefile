@@ -60,6 +60,9 @@ run: setup
 	@echo "  pendamping1@demo.test … pendamping3@demo.test (facilitators),"
 	@echo "  usaha1@demo.test … usaha40@demo.test (businesses), desa1@demo.test … desa10@demo.test (village offices)"
 	@echo
+	@echo "Background jobs: a task worker runs beside the web server (README: Background jobs)."
+	@# The wrapper starts `flask worker` beside gunicorn and stops it when gunicorn stops (Ctrl-C).
+	$(BIN)/python -m matchmaker.tasks.beside \
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 $(GUNICORN_LIMITS) --access-logfile - \
 		--access-logformat $(ACCESS_LOG_FORMAT) wsgi:app
 
@@ -90,4 +93,4 @@ extract-messages: $(VENV)/.requirements
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf $(VENV) instance/matchmaker.sqlite3
+	rm -rf $(VENV) instance/matchmaker.sqlite3 instance/tasks.sqlite3*

@@ -55,6 +55,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .auth.login import init_login
 
     init_login(app)
+    from .tasks import init_tasks
+
+    init_tasks(app)
 
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp

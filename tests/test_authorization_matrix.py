@@ -20,6 +20,8 @@ import html
 import io
 import itertools
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -36,7 +38,7 @@ from matchmaker.auth.services import issue_password_reset
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
 from matchmaker.households import importer
-from matchmaker.households.services import HouseholdData, HouseholdError, create_household
+from matchmaker.households.services import CaseloadFilters, HouseholdData, HouseholdError, create_household
 from matchmaker.matches.ranking import get_index, rank_households_for_offer
 from matchmaker.models import (
     GraduationCheckin,
@@ -67,6 +69,7 @@ from matchmaker.notifications import Kind
 from matchmaker.partners.services import local_today
 from matchmaker.reference.regions import load_regions_subset
 from matchmaker.reference.skills import load_skills
+from matchmaker.tasks.services import queue_caseload_export
 from tests.conftest import (
     BACKEND,
     CIBUNGBULANG,
@@ -324,6 +327,8 @@ def build_world() -> World:
         side.niks.append(nik)
         batches[key] = importer.create_import(facilitator, _import_csv(name, nik, desa, kecamatan), "kpm.csv").id
     reset_code = issue_password_reset(member_x, coord).code
+    # A finished caseload export of A's, run through the task queue (in-process in tests).
+    export_job = queue_caseload_export(fac_a, CaseloadFilters(), request_key="world-export-a")
 
     ids = {
         "hA": h_a.id, "pA": p_a.id, "gA": g_a.id, "hB": h_b.id, "pB": p_b.id, "gB": g_b.id,
@@ -333,6 +338,7 @@ def build_world() -> World:
         "mBV": m_bv.id, "rA": r_a.id, "rB": r_b.id, "nA": n_a.id, "nB": n_b.id, "nX": n_x.id, "nY": n_y.id,
         "mAS": m_as.id, "mPS": m_ps.id, "oS": o_s.id, "nS": n_s.id, "kA": case.id,
         "memberX": member_x.id, "facA": fac_a.id, "facB": fac_b.id, "admin": admin.id, **batches,
+        "jobA": export_job.id,
     }
     for key, household in (("cA", g_a), ("cB", g_b)):
         ids[key] = db.session.scalar(select(GraduationCheckin.id).where(GraduationCheckin.household_id == household.id)
@@ -425,7 +431,8 @@ class Environment:
 @pytest.fixture(scope="module")
 def env() -> Iterator[Environment]:
     """One app for the module, its database holding Kab. Bogor, the skills and the world."""
-    application = make_app()
+    exports = tempfile.mkdtemp(prefix="matrix-exports-")
+    application = make_app(TASK_EXPORT_DIR=exports)
     with application.app_context():
         if BACKEND == "postgresql":
             _reset_postgres_schema()
@@ -440,6 +447,7 @@ def env() -> Iterator[Environment]:
             _empty_postgres_tables()
         else:
             db.engine.dispose()
+    shutil.rmtree(exports, ignore_errors=True)
 
 
 # --- Form data --------------------------------------------------------------------------------------
@@ -663,6 +671,14 @@ ROWS: list[Row] = [
          data=lambda w: household_form(w, "hB"), writers="fac_b"),
     POST("households.not_duplicate", "/households/{hA}/not-duplicate", "302 302 404 403 403 403 403 403 403",
          writers="fac_a"),
+    # background jobs
+    GET("jobs.detail", "/jobs/{jobA}", "302 200 404 404 404 404 404 200 404", "A's export"),
+    GET("jobs.detail", "/jobs/999999", "302 404 404 404 404 404 404 404 404", "missing"),
+    GET("jobs.download", "/jobs/{jobA}/download", "302 200 404 404 404 404 404 404 404", "A's export"),
+    POST("jobs.export_caseload", "/jobs/export/caseload", "302 302 302 403 403 403 302 403 403",
+         writers="fac_a fac_b coord"),
+    GET("admin.jobs", "/admin/jobs", "302 403 403 403 403 403 403 200 403"),
+    GET("admin.jobs", "/admin/jobs?status=failed", "302 403 403 403 403 403 403 200 403", "failed"),
     GET("households.import_template", "/households/import/template.xlsx", "302 200 200 403 403 403 403 403 403"),
     GET("households.import_upload", "/households/import", "302 200 200 403 403 403 403 403 403"),
     POST("households.import_upload", "/households/import", "302 302 302 403 403 403 403 403 403", data=_upload,

@@ -18,6 +18,7 @@ from ..models import Household, Role
 from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
+from ..tasks import services as task_services
 from . import importer, services
 from .exporter import export_caseload
 from .forms import ConfirmForm, FilterForm, HouseholdForm, ImportForm
@@ -258,20 +259,31 @@ def import_template():
 @roles_required(Role.FACILITATOR)
 def import_upload():
     """Upload a sheet; it is checked and shown before anything is written."""
-    form = ImportForm()
+    form = _QueuedImportForm()
     if form.validate_on_submit():
         upload = form.file.data
+        filename = upload.filename or ""
+        update_existing = form.update_existing.data == "update"
         # Reading one byte past the limit tells "too large" without holding more in memory.
         content = upload.read(importer.MAX_BYTES + 1)
-        try:
-            batch = importer.create_import(
-                current_user, content, upload.filename or "", update_existing=form.update_existing.data == "update"
+        if task_services.sheet_rows_over(content, filename, task_services.import_threshold()):
+            # A large sheet is read and checked by the worker; the page shows its progress, then the preview.
+            job = task_services.queue_import(
+                current_user, content, filename, update_existing=update_existing,
+                request_key=form.submission_token.data or task_services.new_request_key(),
             )
+            return redirect(url_for("jobs.detail", job_id=job.id))
+        try:
+            batch = importer.create_import(current_user, content, filename, update_existing=update_existing)
         except importer.ImportFileError as error:
             form.file.errors = list(form.file.errors) + [error.message()]
         else:
             return redirect(url_for("households.import_preview", batch_id=batch.id))
     return render_template("households/import.html", form=form)
+
+
+class _QueuedImportForm(ImportForm, submissions.OnceOnlyForm):
+    """The upload form with a once-only token: a large sheet sent twice is checked once, in the background."""
 
 
 def _batch_or_404(batch_id: int):
