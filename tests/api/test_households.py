@@ -217,3 +217,15 @@ def test_rate_limit_per_token_answers_429_problem(client):
         assert "Too many requests for this token" in refused.get_json()["detail"]
         assert call(limited, "GET", "/api/v1/households", calm).status_code == 200
         db.session.remove()
+
+
+def test_hostile_ids_and_search_text_get_answers_not_errors(client):
+    """An id past the database's integer range or a NUL in a text would crash the API (a 500)."""
+    fac_a = make_user("facilitator")
+    secret = token_for(fac_a)
+    assert call(client, "GET", "/api/v1/households/9223372036854775808", secret).status_code == 404
+    assert call(client, "GET", "/api/v1/households/2147483648", secret).status_code == 404
+    response = call(client, "GET", "/api/v1/households?q=32%0001&desa=%00", secret)
+    assert response.status_code == 422 and set(response.get_json()["errors"]) == {"q", "desa"}
+    body = call(client, "POST", "/api/v1/households", secret, json={**NEW_HOUSEHOLD, "address": "Kp.\x00"})
+    assert body.status_code == 422 and list(body.get_json()["errors"]) == ["address"]

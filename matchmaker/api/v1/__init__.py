@@ -44,6 +44,11 @@ class Api(SmorestApi):
                 response["schema"] = self.ERROR_SCHEMA
                 prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
+        if "UNPROCESSABLE_CONTENT" not in http.HTTPStatus.__members__:
+            # flask-smorest refers to 422 by its Python 3.13 name; before 3.13 it is UNPROCESSABLE_ENTITY.
+            response = {"description": "Unprocessable Content", "schema": self.ERROR_SCHEMA}
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response("UNPROCESSABLE_CONTENT", response, lazy=True)
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)

@@ -269,6 +269,24 @@ def protect(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
+def refuse_nul(values: dict[str, Any]) -> None:
+    """A 422 problem naming each field whose text holds a NUL character, which no column can store."""
+
+    def holds_nul(value: Any) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, dict):
+            return any(holds_nul(item) for item in value.values())
+        if isinstance(value, list | tuple):
+            return any(holds_nul(item) for item in value)
+        return False
+
+    bad = [name for name, value in values.items() if holds_nul(value)]
+    if bad:
+        text = _("This text contains a character that is not allowed (NUL).")
+        raise problem(422, errors={name: [text] for name in bad})
+
+
 # ETags and If-Match ---------------------------------------------------------------------------
 
 

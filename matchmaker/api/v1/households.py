@@ -28,6 +28,7 @@ from ...households.nik import mask_nik
 from ...i18n import current_language
 from ...models import Household, HouseholdStatus, Role
 from ...phones import mask_phone
+from ...reference import vocabulary
 from .core import (
     decode_cursor,
     encode_cursor,
@@ -36,6 +37,7 @@ from .core import (
     problem,
     protect,
     query_fingerprint,
+    refuse_nul,
     require_if_match,
 )
 from .schemas import (
@@ -51,6 +53,7 @@ blp = protect(Blueprint(
 ))
 
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
+MAX_ID = 2**31 - 1  # ids are INTEGER columns
 # Fields of the API body that are the form's fields under the same name.
 TEXT_FIELDS = ("nik", "kk_number", "full_name", "phone", "address", "pkh_participant_id", "skills_text", "interests",
                "work_experience", "business_experience", "work_preference", "travel_range", "income_bracket", "status")
@@ -170,6 +173,7 @@ def list_households(cursor: str | None = None, limit: int | None = None, **filte
 
     A name in ``q`` is searched despite typos and ranked best first, as on the page.
     """
+    refuse_nul({"cursor": cursor, **filter_args})
     size = page_size(limit)
     filters = services.CaseloadFilters(
         desa=filter_args.get("desa") or "",
@@ -217,6 +221,9 @@ def list_households(cursor: str | None = None, limit: int | None = None, **filte
 
 
 def _visible_or_404(household_id: int, *, for_update: bool = False) -> Household:
+    # Past a 32-bit id no row exists, and the database would refuse to compare (a 500, not a 404).
+    if household_id > MAX_ID:
+        raise problem(404)
     household = services.get_visible_household(current_user, household_id)
     if household is None:
         raise problem(404)
@@ -283,6 +290,7 @@ def _form_errors(errors: dict[str, Any]) -> dict[str, list[str]]:
 
 def _validated_form(values: dict[str, Any]) -> HouseholdForm:
     """The household form filled with ``values`` and validated as the page validates it; 422 if not valid."""
+    refuse_nul(values)
     form = HouseholdForm(formdata=_form_data(values), meta={"csrf": False})
     form.facilitator = current_user
     options = services.skill_options(form.skills_text.data or "", list(values.get("skills") or []),
@@ -324,6 +332,15 @@ def _current_values(household: Household) -> dict[str, Any]:
     """Her stored profile as an API body, the base a PATCH changes."""
     values = {name: value for name, value in full_representation(household).items()
               if name in HouseholdWriteSchema._declared_fields}
+    # Stored words that are no code of the vocabulary (older rows) go where the form puts words it
+    # does not know, beside the assets typed in her words, rather than being refused or lost.
+    known_assets = set(vocabulary.codes("asset"))
+    unknown = [item for item in values["assets"] if item not in known_assets]
+    if unknown:
+        values["assets"] = [item for item in values["assets"] if item in known_assets]
+        values["assets_text"] = ", ".join(filter(None, [values["assets_text"], *unknown]))
+    known_constraints = set(vocabulary.codes("constraint"))
+    values["constraints"] = [item for item in values["constraints"] if item in known_constraints]
     if household.status not in services.MANUAL_STATUSES:
         # In progress or graduated is kept by the service whatever the form says; the form offers
         # only the manual statuses, so it is given one that it accepts.
