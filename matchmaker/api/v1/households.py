@@ -171,7 +171,7 @@ def _answer(household: Household, status: int = 200, headers: dict[str, str] | N
 def list_households(cursor: str | None = None, limit: int | None = None, **filter_args: Any):
     """The caseload with the caseload page's filters, in a stable order (by id), a page at a time.
 
-    A name in ``q`` is searched despite typos and ranked best first, as on the page.
+    A name in `q` is searched despite typos and ranked best first, as on the page.
     """
     refuse_nul({"cursor": cursor, **filter_args})
     size = page_size(limit)
@@ -355,7 +355,7 @@ def _current_values(household: Household) -> dict[str, Any]:
 @blp.response(200, HouseholdSchema, headers=ETAG_HEADER)
 @_problems(401, 403, 404, 412, 422, 428, 429)
 def update_household(changes: dict[str, Any], household_id: int):
-    """Change fields of a profile in her own caseload. ``If-Match`` must carry the ETag last read:
+    """Change fields of a profile in her own caseload. `If-Match` must carry the ETag last read:
     a missing one gets 428, a stale one 412, and nothing is written."""
     household = _visible_or_404(household_id, for_update=True)
     if not services.can_edit(current_user, household):
