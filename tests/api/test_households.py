@@ -217,6 +217,7 @@ def test_rate_limit_per_token_answers_429_problem(client):
         assert "Too many requests for this token" in refused.get_json()["detail"]
         assert call(limited, "GET", "/api/v1/households", calm).status_code == 200
         db.session.remove()
+        db.engine.dispose()
 
 
 def test_hostile_ids_and_search_text_get_answers_not_errors(client):
