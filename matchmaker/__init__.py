@@ -69,6 +69,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .api.views import bp as api_bp
 
     app.register_blueprint(api_bp)
+    from .api.v1 import init_api
+
+    init_api(app)
     from .households.views import bp as households_bp
 
     app.register_blueprint(households_bp)

@@ -850,3 +850,43 @@ class FormSubmission(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     result_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ApiTokenScope:
+    """What a personal access token may do: ``read`` (GET only) or ``write`` (reads and changes)."""
+
+    READ = "read"
+    WRITE = "write"
+    ALL = (READ, WRITE)
+
+
+class ApiToken(db.Model):
+    """A personal access token for ``/api/v1``: it acts as its owner, with her role and areas.
+
+    Only a SHA-256 hash of the token is stored; the token itself is shown once, when it is
+    created. ``display_prefix`` (the first characters) lets her tell her tokens apart.
+    """
+
+    __tablename__ = "api_token"
+    __table_args__ = (one_of("scope", ApiTokenScope.ALL),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    display_prefix: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(8), default=ApiTokenScope.READ)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+    def usable(self, now: dt.datetime) -> bool:
+        """Whether the token still authenticates at ``now``: not revoked, not expired."""
+        return not self.revoked and now < self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.scope}>"

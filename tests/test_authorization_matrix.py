@@ -34,13 +34,17 @@ from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
 from matchmaker.admin.services import suspend_organization
+from matchmaker.api.v1.core import etag_of
+from matchmaker.api.v1.households import full_representation
 from matchmaker.auth.services import issue_password_reset
+from matchmaker.auth.tokens import create_token
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
 from matchmaker.households import importer
 from matchmaker.households.services import CaseloadFilters, HouseholdData, HouseholdError, create_household
 from matchmaker.matches.ranking import get_index, rank_households_for_offer
 from matchmaker.models import (
+    ApiTokenScope,
     GraduationCheckin,
     GraduationRecord,
     GraduationStatus,
@@ -117,6 +121,7 @@ class World:
     b: Side
     titles: dict[str, str]
     reset_code: str
+    tokens: dict[str, str] = field(default_factory=dict)  # each logged-in actor's API token (write scope)
 
     def forbidden(self, actor: str) -> list[str]:
         """Strings that must appear in no response to ``actor``."""
@@ -329,6 +334,9 @@ def build_world() -> World:
     reset_code = issue_password_reset(member_x, coord).code
     # A finished caseload export of A's, run through the task queue (in-process in tests).
     export_job = queue_caseload_export(fac_a, CaseloadFilters(), request_key="world-export-a")
+    api_tokens = {actor: create_token(user, "matrix", ApiTokenScope.WRITE, 30) for actor, user in (
+        ("fac_a", fac_a), ("fac_b", fac_b), ("biz_x", biz_x), ("biz_y", biz_y), ("village", village),
+        ("coord", coord), ("admin", admin), ("biz_s", suspended))}
 
     ids = {
         "hA": h_a.id, "pA": p_a.id, "gA": g_a.id, "hB": h_b.id, "pB": p_b.id, "gB": g_b.id,
@@ -339,13 +347,15 @@ def build_world() -> World:
         "mAS": m_as.id, "mPS": m_ps.id, "oS": o_s.id, "nS": n_s.id, "kA": case.id,
         "memberX": member_x.id, "facA": fac_a.id, "facB": fac_b.id, "admin": admin.id, **batches,
         "jobA": export_job.id,
+        "tokA": api_tokens["fac_a"].token.id,
     }
     for key, household in (("cA", g_a), ("cB", g_b)):
         ids[key] = db.session.scalar(select(GraduationCheckin.id).where(GraduationCheckin.household_id == household.id)
                                      .order_by(GraduationCheckin.due_on))
     users: dict[str, User | None] = {"anon": None, "fac_a": fac_a, "fac_b": fac_b, "biz_x": biz_x, "biz_y": biz_y,
                                      "village": village, "coord": coord, "admin": admin, "biz_s": suspended}
-    return World(ids=ids, users=users, a=a, b=b, titles=titles, reset_code=reset_code)
+    return World(ids=ids, users=users, a=a, b=b, titles=titles, reset_code=reset_code,
+                 tokens={actor: new.secret for actor, new in api_tokens.items()})
 
 
 def clear_world() -> None:
@@ -370,7 +380,11 @@ def snapshot() -> dict[str, list[tuple]]:
         if table.name not in REFERENCE_TABLES:
             statement = select(table).order_by(*table.primary_key.columns)
             if table.name == "audit_event":
-                statement = statement.where(table.c.action.not_like("%shown"))
+                # Every API request leaves an "api.request" row, refused or not, like a page view.
+                statement = statement.where(table.c.action.not_like("%shown"), table.c.action.not_like("api.%"))
+            if table.name == "api_token":
+                statement = select(*[column for column in table.c if column.name != "last_used_at"]).order_by(
+                    *table.primary_key.columns)
             rows[table.name] = [tuple(row) for row in db.session.execute(statement)]
     return rows
 
@@ -524,6 +538,10 @@ class Row:
     anon_to_login: bool = True
     # Each writer changes only what is its own (its password, its profile): no rebuild between them.
     independent: bool = False
+    # An /api/v1 request: sent with the actor's bearer token (none for anon), ``data`` as the JSON body.
+    api: bool = False
+    # For API updates: send the household's current ETag (``If-Match``) of this id key.
+    if_match: str = ""
 
     @property
     def id(self) -> str:
@@ -541,13 +559,14 @@ class Row:
 
 
 def _row(endpoint: str, method: str, url: str, statuses: str, variant: str = "", *, data: Any = None,
-         writers: str = "", anon_to_login: bool = True, independent: bool = False) -> Row:
+         writers: str = "", anon_to_login: bool = True, independent: bool = False, api: bool = False,
+         if_match: str = "") -> Row:
     codes = [int(code) for code in statuses.split()]
     assert len(codes) == len(ACTORS), f"{endpoint}: {len(codes)} statuses for the actors {' '.join(ACTORS)}"
     unknown = set(writers.split()) - set(ACTORS)
     assert not unknown, f"{endpoint}: unknown actors {unknown}"
     return Row(endpoint, method, url, dict(zip(ACTORS, codes, strict=True)), variant, data,
-               frozenset(writers.split()), anon_to_login, independent)
+               frozenset(writers.split()), anon_to_login, independent, api, if_match)
 
 
 def GET(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: Any) -> Row:  # noqa: N802
@@ -558,6 +577,16 @@ def GET(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: Any
 def POST(endpoint: str, url: str, statuses: str, variant: str = "", **kwargs: Any) -> Row:  # noqa: N802
     """A POST row; ``writers`` are the actors whose request must change the database."""
     return _row(endpoint, "POST", url, statuses, variant, **kwargs)
+
+
+def API(endpoint: str, method: str, url: str, statuses: str, variant: str = "", **kwargs: Any) -> Row:  # noqa: N802
+    """An /api/v1 row: the actor's bearer token, no session; anonymous callers get 401, not the login page."""
+    return _row(endpoint, method, url, statuses, variant, api=True, anon_to_login=False, **kwargs)
+
+
+def _api_household(world: World) -> dict[str, Any]:
+    return {"nik": "3201165203850002", "full_name": "Imas Masitoh", "birth_date": "1985-03-12",
+            "desa_code": SUKAMAJU, "skills_text": "jahit baju", "components": {"anak_sd": 2}}
 
 
 LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin biz_s"
@@ -799,6 +828,29 @@ ROWS: list[Row] = [
     GET("partners.directory", "/partners/directory", "302 200 200 403 403 403 200 200 403"),
     GET("partners.organization", "/partners/organizations/{orgX}", "302 200 200 403 403 403 200 200 403", "active"),
     GET("partners.organization", "/partners/organizations/{orgP}", "302 404 404 403 403 403 404 404 403", "pending"),
+    # personal access tokens (account page)
+    POST("auth.create_token", "/auth/tokens", "302 200 200 200 200 200 200 200 200",
+         data={"name": "Laporan", "scope": "read", "lifetime": "30"}, writers=LOGGED_IN, independent=True),
+    POST("auth.revoke_token", "/auth/tokens/{tokA}/revoke", "302 302 404 404 404 404 404 404 404", "A's",
+         writers="fac_a"),
+    # api v1: the document and its documentation page are public; data needs a token
+    API("api-docs.openapi_json", "GET", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200 200"),
+    API("api_v1_docs.docs", "GET", "/api/v1/docs", "200 200 200 200 200 200 200 200 200"),
+    API("api_v1_households.list_households", "GET", "/api/v1/households", "401 200 200 403 403 403 200 403 403"),
+    API("api_v1_households.list_households", "GET", "/api/v1/households?q=Ratna", "401 200 200 403 403 403 200 403 403",
+        "name search"),
+    API("api_v1_households.get_household", "GET", "/api/v1/households/{hA}", "401 200 404 403 403 403 200 403 403",
+        "hA"),
+    API("api_v1_households.get_household", "GET", "/api/v1/households/{hB}", "401 404 200 403 403 403 200 403 403",
+        "hB"),
+    API("api_v1_households.create_household", "POST", "/api/v1/households", "401 201 422 403 403 403 403 403 403",
+        data=_api_household, writers="fac_a"),
+    API("api_v1_households.update_household", "PATCH", "/api/v1/households/{hA}",
+        "401 200 404 403 403 403 403 403 403", "hA", data={"address": "Kp. Baru RT 01/01"}, if_match="hA",
+        writers="fac_a"),
+    API("api_v1_households.update_household", "PATCH", "/api/v1/households/{hB}",
+        "401 404 200 403 403 403 403 403 403", "hB", data={"address": "Kp. Baru RT 01/01"}, if_match="hB",
+        writers="fac_b"),
 ]
 
 
@@ -851,8 +903,9 @@ def _ids(rows: list[Row]) -> list[str]:
     return out
 
 
-GET_ROWS = [row for row in ROWS if row.method == "GET"]
-POST_ROWS = [row for row in ROWS if row.method == "POST"]
+GET_ROWS = [row for row in ROWS if row.method == "GET" and not row.api]
+POST_ROWS = [row for row in ROWS if row.method == "POST" and not row.api]
+API_ROWS = [row for row in ROWS if row.api]
 
 
 # --- Tests -------------------------------------------------------------------------------------------
@@ -922,3 +975,32 @@ def test_actions(env, row):
         if actor not in row.writers and changed:
             problems.append(f"{actor}: the request changed the database")
     assert not problems, f"POST {row.url}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("row", API_ROWS, ids=_ids(API_ROWS))
+def test_api(env, row):
+    """A token could reach what its owner's pages refuse her, leak another owner's data, or write when refused."""
+    problems = []
+    world = env.clean(pristine=row.independent)
+    for actor in ACTORS:
+        if not row.independent and row.method != "GET":
+            world = env.clean(pristine=actor in row.writers)
+        url = row.url.format(**world.ids)
+        headers = {}
+        if actor in world.tokens:
+            headers["Authorization"] = f"Bearer {world.tokens[actor]}"
+        if row.if_match:
+            household = db.session.get(Household, world.ids[row.if_match])
+            headers["If-Match"] = f'"{etag_of(full_representation(household))}"'
+        before = env.before()
+        client = env.client(actor)  # logged in too: the session cookie must change nothing
+        response = client.open(url, method=row.method, json=row.form(world), headers=headers)
+        changed = env.after(before)
+        problems += check(row, actor, response, world)
+        if response.status_code >= 400 and response.mimetype != "application/problem+json":
+            problems.append(f"{actor}: error answered as {response.mimetype}, not problem+json")
+        if actor in row.writers and not changed and response.status_code == row.expect[actor]:
+            problems.append(f"{actor}: allowed, but nothing was written")
+        if actor not in row.writers and changed:
+            problems.append(f"{actor}: the request changed the database")
+    assert not problems, f"{row.method} {row.url}:\n" + "\n".join(problems)

@@ -86,3 +86,28 @@ class LanguageForm(AppForm):
     """Switch the interface language."""
 
     language = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+
+
+class ApiTokenForm(AppForm):
+    """A new personal access token for the API: a name, what it may do, how long it lives."""
+
+    name = StringField(
+        _l("Token name"), validators=[required(), max_length(80)],
+        description=_l("Where it is used, e.g. 'Laporan kecamatan' or 'HR system'."),
+    )
+    scope = RadioField(
+        _l("What it may do"),
+        choices=[("read", _l("Read only")), ("write", _l("Read and change"))],
+        default="read",
+        validators=[required()],
+    )
+    lifetime = SelectField(
+        _l("Valid for"),
+        choices=[(30, _l("30 days")), (90, _l("90 days")), (365, _l("1 year"))],
+        coerce=int,
+        default=90,
+    )
+
+
+class RevokeTokenForm(AppForm):
+    """The revoke button of one token (CSRF only)."""

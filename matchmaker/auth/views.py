@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..api.views import region_search_response
 from ..i18n import SESSION_LANGUAGE_KEY
-from ..models import RegionLevel
+from ..models import RegionLevel, utcnow
 from ..reference.choices import home_district_code
 from ..reference.resolver import describe_region
 from ..security import (
@@ -21,8 +21,16 @@ from ..security import (
     limit_password_changes,
     limit_registrations,
 )
-from . import services
-from .forms import ChangePasswordForm, LanguageForm, LoginForm, PartnerRegistrationForm, ResetPasswordForm
+from . import services, tokens
+from .forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    LanguageForm,
+    LoginForm,
+    PartnerRegistrationForm,
+    ResetPasswordForm,
+    RevokeTokenForm,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -162,7 +170,53 @@ def change_password():
             login_user(current_user._get_current_object(), remember=remembered, fresh=True)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    return _account_page(form, ApiTokenForm(formdata=None))
+
+
+def _account_page(password_form: ChangePasswordForm, token_form: ApiTokenForm):
+    """The account page: her password, her devices and her API tokens."""
+    return render_template(
+        "auth/change_password.html",
+        form=password_form,
+        token_form=token_form,
+        tokens=tokens.user_tokens(current_user),
+        now=utcnow(),
+    )
+
+
+TOKEN_ERRORS = {
+    "too_many": lambda: _("You have too many active tokens. Revoke one you no longer use first."),
+    "bad_scope": lambda: _("Choose what the token may do."),
+    "bad_lifetime": lambda: _("Choose how long the token is valid."),
+}
+
+
+@bp.route("/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """Create a personal access token; its secret is shown on the answer page, once."""
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        try:
+            created = tokens.create_token(current_user, form.name.data, form.scope.data, form.lifetime.data)
+        except tokens.TokenError as exc:
+            form.form_errors.append(TOKEN_ERRORS[exc.code]())
+        else:
+            return render_template("auth/token_created.html", token=created.token, secret=created.secret)
+    return _account_page(ChangePasswordForm(formdata=None), form), 400
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of her tokens: scripts using it are refused from the next request on."""
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    token = tokens.revoke_token(current_user, token_id)
+    if token is None:
+        abort(404)
+    flash(_("The token %(name)s is revoked.", name=token.name), "success")
+    return redirect(url_for("auth.change_password", _anchor="api-tokens"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
