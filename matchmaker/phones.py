@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import quote
+
 import phonenumbers
+
+from .reference.vocabulary import Asset, Constraint
 
 
 class InvalidPhone(ValueError):
@@ -39,7 +44,45 @@ def mask_phone(phone: str | None) -> str:
 
 def whatsapp_link(phone: str, message: str = "") -> str:
     """A wa.me link for ``phone`` with an optional prefilled message."""
-    from urllib.parse import quote
-
     link = f"https://wa.me/{phone.lstrip('+')}"
     return f"{link}?text={quote(message)}" if message else link
+
+
+def tel_link(phone: str) -> str:
+    """A ``tel:`` link that starts a phone call to ``phone``."""
+    return f"tel:{phone}"
+
+
+def sms_link(phone: str, message: str = "") -> str:
+    """An ``sms:`` link for ``phone`` with an optional prefilled text (``?body=``, read by Android and iOS)."""
+    link = f"sms:{phone}"
+    return f"{link}?body={quote(message)}" if message else link
+
+
+@dataclass(frozen=True)
+class ContactWay:
+    """One way to reach a phone number: ``kind`` is ``call``, ``sms`` or ``whatsapp``."""
+
+    kind: str
+    href: str
+
+
+def contact_ways(phone: str, message: str = "", *, smartphone: bool = True) -> list[ContactWay]:
+    """Call, SMS and WhatsApp links for ``phone``, the one to try first at the front.
+
+    Without a smartphone WhatsApp may never arrive: a call comes first, then an SMS (with the
+    same text as the WhatsApp message), WhatsApp last. With one, WhatsApp comes first.
+    """
+    call = ContactWay("call", tel_link(phone))
+    sms = ContactWay("sms", sms_link(phone, message))
+    whatsapp = ContactWay("whatsapp", whatsapp_link(phone, message))
+    return [whatsapp, call, sms] if smartphone else [call, sms, whatsapp]
+
+
+def has_smartphone(constraints: list[str] | None, assets: list[str] | None) -> bool:
+    """Whether WhatsApp can reach her: no "no smartphone" constraint, and not only a basic phone among her assets."""
+    constraints = constraints or []
+    assets = assets or []
+    if Constraint.NO_SMARTPHONE in constraints:
+        return False
+    return not (Asset.BASIC_PHONE in assets and Asset.SMARTPHONE not in assets)

@@ -6,18 +6,22 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.models import AuditEvent, Role, User
-from tests.conftest import CIBUNGBULANG, DRAMAGA, TEST_DISTRICT, make_user
+from tests.conftest import CIBUNGBULANG, DRAMAGA, SUKAMAJU, TEST_DISTRICT, make_user
 
 
 def _account(role: str, areas: list[str], email: str = "rina@example.test") -> dict[str, object]:
-    return {
+    """The account form as the region picker sends it: each area's code in its row."""
+    data: dict[str, object] = {
         "role": role,
         "name": "Rina Marlina",
         "email": email,
         "phone": "",
-        "areas": areas,
         "password": "mulai-12345",
     }
+    for row, code in enumerate(areas):
+        data[f"areas-{row}-name"] = code
+        data[f"areas-{row}-code"] = code
+    return data
 
 
 def test_coordinator_creates_a_facilitator_with_an_area(app, client, login_as):
@@ -60,7 +64,7 @@ def test_new_account_needs_an_area_and_a_free_email(app, client, login_as):
     make_user(Role.FACILITATOR, email="rina@example.test")
     login_as(Role.COORDINATOR)
     page = client.post("/admin/users/new", data=_account(Role.FACILITATOR, [])).get_data(as_text=True)
-    assert "Kolom ini wajib diisi." in page
+    assert "Pilih minimal satu wilayah." in page
     page = client.post("/admin/users/new", data=_account(Role.FACILITATOR, [CIBUNGBULANG])).get_data(as_text=True)
     assert "Sudah ada akun dengan alamat e-mail ini." in page
 
@@ -73,3 +77,29 @@ def test_coordinator_sees_only_her_district_accounts(app, client, login_as):
     page = client.get("/admin/users").get_data(as_text=True)
     assert inside.name in page and outside.name not in page
     assert client.post(f"/admin/users/{outside.id}/reset").status_code == 404
+
+
+def test_areas_are_chosen_with_the_region_picker_not_a_long_list(app, client, login_as):
+    """The coordinator would scroll a multi-select of hundreds of villages to assign an area."""
+    login_as(Role.COORDINATOR)
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert "<select multiple" not in page and "multiple" not in page.split('name="areas')[0][-200:]
+    assert page.count("data-region-picker") == 4 and 'data-within="32.01"' in page
+    assert "region-picker.js" in page
+    for row in range(1, 5):
+        assert f"Wilayah tugas {row}" in page
+
+
+def test_typed_area_names_are_resolved_without_javascript(app, client, login_as):
+    """Without the picker's script, typed names would be lost, or an unknown name silently dropped."""
+    login_as(Role.COORDINATOR)
+    data = _account(Role.FACILITATOR, [])
+    data.update({"areas-0-name": "Sukamaju, Cibungbulang", "areas-1-name": "Kecamatan Tidak Ada"})
+    page = client.post("/admin/users/new", data=data).get_data(as_text=True)
+    assert "Tidak ada wilayah yang boleh Anda tetapkan dengan nama ini" in page
+    assert db.session.scalar(select(User).where(User.email == "rina@example.test")) is None
+    data["areas-1-name"] = "Dramaga"
+    data["areas-2-name"] = "Sukamaju, Cibungbulang"  # a repeat is kept once
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "rina@example.test"))
+    assert user.area_codes == [SUKAMAJU, DRAMAGA]

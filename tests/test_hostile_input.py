@@ -162,11 +162,10 @@ def test_a_registration_is_stored_without_bidi_controls(app, client):
 
 
 def test_an_unknown_choice_is_explained_in_indonesian(app, client, login_as):
-    """A coordinator would read "'31.71' is not a valid choice for this field." in English."""
-    login_as(Role.COORDINATOR)
-    page = client.post("/admin/users/new", data={
-        "role": "facilitator", "name": "Rina", "email": "rina@example.test", "areas": "31.71",
-        "password": "rahasia-456",
+    """A facilitator would read "'31.71' is not a valid choice for this field." in English."""
+    login_as(Role.FACILITATOR)
+    page = client.post("/households/new", data={
+        "full_name": "Rina", "nik": "3201164503850001", "constraints": "31.71",
     }).get_data(as_text=True)
     assert "&#39;31.71&#39; bukan pilihan yang valid untuk kolom ini." in page
     assert "not a valid choice" not in page

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TelField, TextAreaField
+from wtforms import (
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from ..forms import AppForm, email_address, indonesian_phone, max_length, new_password, required
+
+# Rows of the region picker on the account form: enough for a facilitator's usual kecamatan and desa.
+AREA_ROWS = 4
+
+
+class AreaEntry(Form):
+    """One assigned area: the name typed in the region picker and the code it chose."""
+
+    name = StringField(_l("Assigned area"), validators=[Optional(), max_length(200)])
+    code = HiddenField()
 
 
 class StaffAccountForm(AppForm):
@@ -16,11 +37,7 @@ class StaffAccountForm(AppForm):
     name = StringField(_l("Full name"), validators=[required(), max_length(120)])
     email = EmailField(_l("E-mail"), validators=[required(), email_address(), max_length(254)])
     phone = TelField(_l("Phone / WhatsApp"), validators=[Optional(), indonesian_phone])
-    areas = SelectMultipleField(
-        _l("Assigned area"),
-        validators=[required()],
-        description=_l("Hold Ctrl (or long-press on a phone) to choose several."),
-    )
+    areas = FieldList(FormField(AreaEntry), min_entries=AREA_ROWS, max_entries=AREA_ROWS)
     password = PasswordField(
         _l("First password"),
         validators=[required(), new_password()],

@@ -9,6 +9,7 @@ from ..auth.services import AccountError, IssuedReset, create_user, issue_passwo
 from ..extensions import db
 from ..matches.workflow import withdraw_for_organization
 from ..models import Organization, OrgStatus, Region, RegionLevel, Role, User, UserStatus, utcnow
+from ..reference.resolver import resolve_region
 from ..scoping import code_within, region_within
 
 
@@ -112,6 +113,36 @@ def assignable_areas(user: User) -> list[Region]:
             .order_by(Region.code)
         )
     )
+
+
+def area_levels(user: User) -> tuple[str, ...]:
+    """The region levels ``user`` may assign: kabupaten for the admin, kecamatan and desa for a coordinator."""
+    if user.role == Role.ADMIN:
+        return (RegionLevel.DISTRICT,)
+    return (RegionLevel.SUBDISTRICT, RegionLevel.VILLAGE)
+
+
+def resolve_area(user: User, text: str | None, code: str | None, assignable: set[str]) -> str | None:
+    """The area a region-picker row names: its picked ``code`` if ``user`` may assign it, else ``text`` resolved.
+
+    Without JavaScript only the typed name arrives; it must name one assignable region, the wider
+    level first (a kecamatan and a desa of the same name: the kecamatan; the desa with its
+    kecamatan after a comma).
+    """
+    if code and code.strip() in assignable:
+        return code.strip()
+    if not text or not text.strip():
+        return None
+    withins = [None] if user.role == Role.ADMIN else list(user.area_codes)
+    for level in area_levels(user):
+        found = {
+            match.code
+            for within in withins
+            if (match := resolve_region(text, level=level, within=within)) is not None and match.code in assignable
+        }
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def create_staff_account(

@@ -141,35 +141,65 @@ STAFF_ERRORS = {
 }
 
 
+def _area_codes(form: StaffAccountForm, assignable: set[str]) -> list[str] | None:
+    """The areas of the picker rows in order, without repeats; None (with the rows' errors set) if one is unknown."""
+    codes: list[str] = []
+    valid = True
+    for entry in form.areas:
+        row = entry.form
+        if not (row.name.data or "").strip() and not (row.code.data or "").strip():
+            continue
+        code = services.resolve_area(current_user, row.name.data, row.code.data, assignable)
+        if code is None:
+            row.name.errors = [*row.name.errors, _("No area you may assign has this name: type a few letters "
+                                                   "and choose it from the list.")]
+            valid = False
+        elif code not in codes:
+            codes.append(code)
+    return codes if valid else None
+
+
+def _label_area_rows(form: StaffAccountForm) -> None:
+    """Each picker row its own label: one label for several inputs would confuse a screen reader."""
+    for number, entry in enumerate(form.areas, start=1):
+        entry.form.name.label.text = _("Assigned area %(number)d", number=number)
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def new_user():
-    """Create a facilitator account (or, for the admin, a coordinator)."""
+    """Create a facilitator account (or, for the admin, a coordinator) with areas chosen in the region picker."""
     form = StaffAccountForm()
     form.role.choices = [(role, label("role", role)) for role in services.roles_creatable_by(current_user)]
-    form.areas.choices = [
-        (region.code, f"{label('region_level', region.level)} {region.display_name} ({region.code})")
-        for region in services.assignable_areas(current_user)
-    ]
+    _label_area_rows(form)
     if form.validate_on_submit():
-        try:
-            user = services.create_staff_account(
-                current_user,
-                role=form.role.data,
-                email=form.email.data,
-                name=form.name.data,
-                phone=form.phone.data,
-                password=form.password.data,
-                area_codes=form.areas.data,
-            )
-        except AccountError as exc:
-            db.session.rollback()
-            field_name, message = STAFF_ERRORS[exc.code]
-            getattr(form, field_name).errors.append(message())
-        else:
-            flash(_("The account of %(name)s is ready.", name=user.name), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/new_user.html", form=form)
+        assignable = {region.code for region in services.assignable_areas(current_user)}
+        codes = _area_codes(form, assignable)
+        if codes is not None and not codes:
+            form.areas[0].form.name.errors = [*form.areas[0].form.name.errors, STAFF_ERRORS["no_area"][1]()]
+        elif codes is not None:
+            try:
+                user = services.create_staff_account(
+                    current_user,
+                    role=form.role.data,
+                    email=form.email.data,
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    password=form.password.data,
+                    area_codes=codes,
+                )
+            except AccountError as exc:
+                db.session.rollback()
+                field_name, message = STAFF_ERRORS[exc.code]
+                target = form.areas[0].form.name if field_name == "areas" else getattr(form, field_name)
+                target.errors = [*target.errors, message()]
+            else:
+                flash(_("The account of %(name)s is ready.", name=user.name), "success")
+                return redirect(url_for("admin.users"))
+    levels = services.area_levels(current_user)
+    within = None if current_user.role == Role.ADMIN else next(iter(current_user.area_codes), None)
+    return render_template("admin/new_user.html", form=form, area_level=levels[0] if len(levels) == 1 else "",
+                           area_within=within)
 
 
 def _managed_user_or_404(user_id: int) -> User:

@@ -36,6 +36,9 @@ MESSAGES: dict[str, Any] = {
     "graduation.pending_exists": _l("A graduation of this household is already waiting for the coordinator."),
     "graduation.already_reviewed": _l("This graduation has already been reviewed."),
     "graduation.reason_required": _l("Write why you reject it: the facilitator reads it."),
+    "graduation.override_reason_required": _l(
+        "Required items of the checklist do not hold: write why you approve it anyway."
+    ),
     "graduation.visit_date_required": _l("Enter the date of the visit."),
     "graduation.visit_before_graduation": _l("The visit cannot be before the graduation date."),
 }
@@ -110,7 +113,12 @@ class GraduateForm(OnceOnlyForm):
 
 
 class ApproveForm(AppForm):
-    """The coordinator's approval (a button; CSRF only)."""
+    """The coordinator's approval: one button, plus a written reason when required checklist items fail."""
+
+    reason = TextAreaField(
+        _l("Why approve although required items do not hold"), validators=[Optional(), max_length(MAX_TEXT)],
+        description=_l("Kept with the graduation and shown in its history."),
+    )
 
 
 class RejectForm(AppForm):

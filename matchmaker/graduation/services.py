@@ -291,16 +291,30 @@ def schedule_checkins(record: GraduationRecord) -> list[GraduationCheckin]:
     return checkins
 
 
-def approve(actor: User, record: GraduationRecord) -> None:
-    """Approve a pending record: the household is graduated and its check-ins are scheduled; commits."""
+def approve(actor: User, record: GraduationRecord, reason: str = "", on: dt.date | None = None) -> None:
+    """Approve a pending record: the household is graduated and its check-ins are scheduled; commits.
+
+    When required checklist items do not hold, approving needs the coordinator's written ``reason``,
+    which is kept on the record; a ready household is approved without one.
+    """
     household = record.household
     if not can_review(actor, household):
         raise NotAllowed
+    errors: dict[str, str] = {}
     if record.status != GraduationStatus.PENDING:
-        raise GraduationInvalid({"": "graduation.already_reviewed"})
+        errors[""] = "graduation.already_reviewed"
+    missing = readiness(household, on).missing_required
+    reason = reason.strip()
+    if missing and not reason:
+        errors["reason"] = "graduation.override_reason_required"
+    elif len(reason) > MAX_TEXT:
+        errors["reason"] = "graduation.too_long"
+    if errors:
+        raise GraduationInvalid(errors)
     record.status = GraduationStatus.APPROVED
     record.approved_by_id = actor.id
     record.approved_at = utcnow()
+    record.override_reason = reason if missing else None
     household.status = HouseholdStatus.GRADUATED
     household.graduation_type = record.graduation_type
     household.graduated_on = record.graduated_on
@@ -309,7 +323,8 @@ def approve(actor: User, record: GraduationRecord) -> None:
         fields=["status", "graduation_type", "graduated_on"],
     ))
     schedule_checkins(record)
-    record_audit(actor, "graduation.approved", "graduation_record", record.id, household=household.id)
+    record_audit(actor, "graduation.approved", "graduation_record", record.id, household=household.id,
+                 override=bool(missing), missing_required=[criterion.code for criterion in missing])
     db.session.commit()
 
 

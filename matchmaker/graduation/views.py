@@ -161,14 +161,20 @@ def approve(record_id: int):
     record = _record_or_404(record_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _render_record(record, form, RejectForm(), status=422)
     try:
-        services.approve(current_user, record)
+        services.approve(current_user, record, form.reason.data or "")
     except services.NotAllowed:
         abort(403)
-    except services.GraduationInvalid:
-        flash(_("This graduation has already been reviewed."), "warning")
-        return redirect(url_for("graduation.record", record_id=record.id))
+    except services.GraduationInvalid as invalid:
+        db.session.rollback()
+        if "reason" not in invalid.errors:
+            flash(_("This graduation has already been reviewed."), "warning")
+            return redirect(url_for("graduation.record", record_id=record.id))
+        apply_errors(form, invalid.errors)
+        return _render_record(record, form, RejectForm(), status=422)
     flash(_("Graduation approved: %(name)s has graduated.", name=record.household.full_name), "success")
     return redirect(url_for("graduation.queue"))
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -43,6 +44,11 @@ class Assignment:
     reasons: list[str]
     position: int  # where the offer stands among all her feasible offers
 
+    @property
+    def key(self) -> str:
+        """``household:offer``, how the preview's tick boxes name the pair."""
+        return f"{self.household.id}:{self.offer.id}"
+
 
 @dataclass
 class BatchPlan:
@@ -58,6 +64,16 @@ class BatchPlan:
     def total_score(self) -> float:
         """The total fit the allocation maximised."""
         return round(sum(a.score for a in self.assignments), 6)
+
+    @property
+    def offers_used(self) -> int:
+        """How many different offers get at least one proposal."""
+        return len({a.offer.id for a in self.assignments})
+
+    @property
+    def households_left(self) -> int:
+        """Households without a match under way that get no proposal from this plan."""
+        return self.unmatched_households - len(self.assignments)
 
     @property
     def fingerprint(self) -> str:
@@ -155,15 +171,20 @@ def plan_batch(kecamatan_code: str, lang: str = "id", min_score: float = MIN_SCO
 
 
 def apply_batch(actor: User | None, kecamatan_code: str, expected_fingerprint: str | None = None,
-                lang: str = "id") -> BatchPlan:
+                lang: str = "id", only: Collection[str] | None = None) -> BatchPlan:
     """Recompute the plan and write it: one ``proposed`` match and its first event per pair, in one transaction.
 
     With ``expected_fingerprint`` (from the preview), raises :class:`PlanChanged` instead of
-    writing when the plan is no longer the one that was shown.
+    writing when the plan is no longer the one that was shown. With ``only`` (the pairs the
+    coordinator left ticked, as :attr:`Assignment.key`), writes just those of the plan. Returns
+    the plan with the written pairs as its assignments.
     """
     plan = plan_batch(kecamatan_code, lang=lang)
     if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
         raise PlanChanged(plan)
+    if only is not None:
+        chosen = set(only)
+        plan = replace(plan, assignments=[a for a in plan.assignments if a.key in chosen])
     actor_id = actor.id if actor is not None else None
     try:
         for a in plan.assignments:

@@ -26,6 +26,7 @@ class ConfirmBatchForm(AppForm):
 
     kecamatan = HiddenField(validators=[required()])
     fingerprint = HiddenField(validators=[required()])
+    page = HiddenField()
 
 
 # --- The match workflow -------------------------------------------------------------------------

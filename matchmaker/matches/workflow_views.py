@@ -19,7 +19,7 @@ from ..i18n import current_language
 from ..labels import choices, label
 from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
 from ..partners.services import get_own_offer, local_today
-from ..phones import whatsapp_link
+from ..phones import contact_ways, has_smartphone
 from . import workflow
 from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterForm, ProposeForm, StartForm, StepForm
 from .ranking import rank_households_for_offer, rank_offers_for_household
@@ -207,26 +207,41 @@ def _wa_message_to_partner(match: Match, facilitator: User) -> str:
 
 def _render(match: Match, *, posted: tuple[str, object] | None = None, error: str | None = None,
             status: int = 200):
-    household_side = workflow.owns_household(current_user, match.household)
+    household = match.household
+    household_side = workflow.owns_household(current_user, household)
     her_contact = None
     if not household_side and workflow.partner_sees_contact(current_user, match):
         # The partner accepted her: her name and phone, recorded as shown.
         record_audit(current_user, "match.contact_shown", "match", match.id, household=match.household_id)
         db.session.commit()
-        phone = match.household.phone
-        her_contact = {"phone": phone, "wa": whatsapp_link(phone, _wa_message_to_her(match, current_user))
-                       if phone else None}
-    partner_wa = None
+        phone = household.phone
+        smartphone = has_smartphone(household.constraints, household.assets)
+        facilitator = household.facilitator
+        her_contact = {
+            "phone": phone, "smartphone": smartphone,
+            "ways": contact_ways(phone, _wa_message_to_her(match, current_user), smartphone=smartphone)
+            if phone else [],
+            "facilitator_ways": contact_ways(facilitator.phone) if facilitator and facilitator.phone else [],
+        }
+    partner_ways = []
     organization = match.offer.organization
     if household_side and match.status in workflow.CONTACT_STATUSES and organization.phone:
-        partner_wa = whatsapp_link(organization.phone, _wa_message_to_partner(match, current_user))
+        partner_ways = contact_ways(organization.phone, _wa_message_to_partner(match, current_user))
     events = match.events
     return render_template(
-        "matches/detail.html", match=match, household=match.household, offer=match.offer,
+        "matches/detail.html", match=match, household=household, offer=match.offer,
         organization=organization, household_side=household_side, her_contact=her_contact,
-        partner_wa=partner_wa, forms=_step_forms(match, posted), error=error, events=events,
+        partner_ways=partner_ways, forms=_step_forms(match, posted), error=error, events=events,
         contact_statuses=workflow.CONTACT_STATUSES, organization_inactive=not workflow.organization_active(match.offer),
+        can_print_letter=_may_print_letter(match, household_side),
     ), status
+
+
+def _may_print_letter(match: Match, household_side: bool) -> bool:
+    """The letter names her: for her side once the partner accepted, for the partner once it sees her contact."""
+    if match.status not in workflow.CONTACT_STATUSES:
+        return False
+    return household_side or workflow.partner_sees_contact(current_user, match)
 
 
 @bp.route("/<int:match_id>")
@@ -234,6 +249,24 @@ def _render(match: Match, *, posted: tuple[str, object] | None = None, error: st
 def detail(match_id: int):
     """A match: the offer, the candidate (anonymised for a partner until accepted), its history, next steps."""
     return _render(_match_or_404(match_id))
+
+
+@bp.route("/<int:match_id>/letter")
+@roles_required(*workflow.FACILITATOR_SIDE, *workflow.PARTNER_SIDE)
+def letter(match_id: int):
+    """A printable introduction letter she takes to the partner: both names, the offer, her facilitator, signatures.
+
+    Only once the partner accepted her (before that a partner may not know her name); never her NIK.
+    """
+    match = _match_or_404(match_id)
+    household_side = workflow.owns_household(current_user, match.household)
+    if not _may_print_letter(match, household_side):
+        abort(404)
+    record_audit(current_user, "match.letter_shown", "match", match.id, household=match.household_id)
+    db.session.commit()
+    return render_template("matches/letter.html", match=match, household=match.household, offer=match.offer,
+                           organization=match.offer.organization, facilitator=match.household.facilitator,
+                           today=local_today())
 
 
 SUCCESS = {

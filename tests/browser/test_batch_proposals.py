@@ -31,7 +31,7 @@ def test_coordinator_previews_and_confirms_a_batch_on_a_phone(live_server, new_p
     page.get_by_role("button", name="Lihat pratinjau").click()
     expect(page.get_by_role("heading", name="Pratinjau untuk Kec.")).to_be_visible()
     screenshot(page, "matches-batch-preview")
-    page.get_by_role("button", name="Buat 2 usulan").click()
+    page.get_by_role("button", name="Buat usulan yang dicentang").first.click()
     expect(page.get_by_role("status")).to_contain_text("2 usulan dibuat")
     with live_server.app.app_context():
         assert db.session.query(Match).count() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
@@ -113,7 +114,8 @@ def test_coordinator_previews_then_confirms_on_the_page(app, client, login_as):
     assert preview.status_code == 200 and "Siti" in html and "penjahit" in html.lower()
     assert db.session.query(Match).count() == 0
     fingerprint = html.split('name="fingerprint" type="hidden" value="')[1].split('"')[0]
-    done = client.post("/matches/batch", data={"kecamatan": CIBUNGBULANG, "fingerprint": fingerprint})
+    ticked = re.findall(r'name="pair" value="([0-9:]+)"', html)
+    done = client.post("/matches/batch", data={"kecamatan": CIBUNGBULANG, "fingerprint": fingerprint, "pair": ticked})
     assert done.status_code == 302
     assert db.session.query(Match).count() == 2
 
