@@ -100,7 +100,7 @@ def _train(min_decisions: int | None) -> dict[str, Any]:
     report = train(Path(path), min_decisions=MIN_DECISIONS if min_decisions is None else min_decisions)
     get_index().invalidate()
     return {"decisions": report.n_decisions, "adopted": report.adopted, "reason": report.reason,
-            "rule_auc": report.rule_auc, "model_auc": report.model_auc}
+            "rule_accuracy": report.rule_accuracy, "model_accuracy": report.model_accuracy}
 
 
 @background("ranker.train", max_attempts=2)

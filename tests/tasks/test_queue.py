@@ -124,8 +124,8 @@ def test_batch_plan_and_training_run_their_services_on_the_queue(app, monkeypatc
     assert plan.result["fingerprint"] == "p" * 16 and plan.result["unmatched_households"] == 3
     trained = services.queue_ranker_training(coordinator, request_key="t" * 24, min_decisions=50)
     assert seen["train"] == ("ranker-model.pkl", 50)
-    assert trained.result == {"decisions": 7, "adopted": False, "reason": "too_few", "rule_auc": None,
-                              "model_auc": None}
+    assert trained.result == {"decisions": 7, "adopted": False, "reason": "too_few", "rule_accuracy": None,
+                              "model_accuracy": None}
 
 
 def test_a_finished_job_page_shows_its_figures_in_her_language(app, client, login_as):

@@ -71,7 +71,7 @@ def test_the_weekly_retraining_calls_the_ranker_training(app, monkeypatch):
 
     def train(path, min_decisions=MIN_DECISIONS):
         seen.append((path.name, min_decisions))
-        return TrainingReport(n_decisions=250, adopted=True, reason="adopted", rule_auc=0.6, model_auc=0.7)
+        return TrainingReport(n_decisions=250, adopted=True, reason="adopted", rule_accuracy=0.6, model_accuracy=0.7)
 
     monkeypatch.setattr(learning, "train", train)
     job = SCHEDULE["ranker.retrain"].run_now(dt.datetime(2026, 12, 6, 19, 0))
