@@ -26,6 +26,7 @@ from ..models import (
     Household,
     HouseholdStatus,
     Match,
+    MatchEvent,
     MatchStatus,
     Offer,
     Organization,
@@ -310,6 +311,29 @@ def program_rows(organization: Organization, on: dt.date) -> list[partner_servic
     """The organization's offers with places taken, fullest first among the open ones."""
     rows = partner_services.organization_offers(organization, on)
     return sorted(rows, key=lambda row: (row.status != "open" and row.status != "full", -fill_percent(row)))
+
+
+@dataclass(frozen=True)
+class WaitingIntroduction:
+    """An introduction sent to a partner that it has not answered yet, and since when."""
+
+    match: Match
+    since: dt.datetime
+
+
+def waiting_introductions(organization: Organization) -> list[WaitingIntroduction]:
+    """The introductions waiting for ``organization``'s answer, the longest-waiting first."""
+    sent = func.max(MatchEvent.created_at)
+    rows = db.session.execute(
+        select(Match, sent)
+        .join(Offer, Match.offer_id == Offer.id)
+        .join(MatchEvent, and_(MatchEvent.match_id == Match.id, MatchEvent.to_status == MatchStatus.INTRODUCED))
+        .where(Offer.organization_id == organization.id, Match.status == MatchStatus.INTRODUCED)
+        .group_by(Match.id)
+        .order_by(sent, Match.id)
+        .options(joinedload(Match.offer))
+    ).unique()
+    return [WaitingIntroduction(match, since) for match, since in rows]
 
 
 def fill_percent(row: partner_services.OfferRow) -> int:
