@@ -54,7 +54,7 @@ def next_action(
     """The household's next action for the current user, or None when nothing is left to do.
 
     ``steps(match)`` lists the steps the current user may take on a match; ``graduation_ready`` is
-    true when the readiness checklist allows a self-reliant or natural graduation.
+    true when every required item of the readiness checklist holds.
     """
     if graduation_pending:
         return NextAction("graduation_pending")

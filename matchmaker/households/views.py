@@ -232,11 +232,10 @@ def detail(household_id: int):
 
 def _next_action(household: Household):
     """The action put first on her page, for the current user."""
-    readiness = graduation_services.readiness(household)
     return next_action(
         household,
         graduation_pending=graduation_services.pending_record(household) is not None,
-        graduation_ready=readiness.ready or readiness.natural_possible,
+        graduation_ready=graduation_services.readiness(household).ready,
         can_graduate=graduation_services.can_submit(current_user, household),
         steps=lambda match: workflow.allowed_steps(current_user, match),
     )

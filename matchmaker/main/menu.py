@@ -57,7 +57,9 @@ SECTIONS: tuple[Section, ...] = (
             label_for={Role.VILLAGE_OFFICE: _l("Programs")}),
     Section("partners.search", _l("Find partners"), (Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN),
             ("partners.directory", "partners.organization", "partners.offer_detail")),
-    Section("households.index", _l("KPM households"), (Role.FACILITATOR, Role.COORDINATOR), prefix="households."),
+    # Her match and graduation pages are reached from her household page: they stay in this section.
+    Section("households.index", _l("KPM households"), (Role.FACILITATOR, Role.COORDINATOR),
+            ("matches.find", "matches.detail", "graduation.readiness", "graduation.graduate"), prefix="households."),
     Section("matches.batch", _l("Batch proposals"), STAFF),
     Section("matches.inbox", _l("Introductions"), tuple(Role.PARTNERS), ("matches.detail", "matches.candidates")),
     Section("graduation.checkins", _l("Check-ins"), (Role.FACILITATOR,), ("graduation.checkin",)),
