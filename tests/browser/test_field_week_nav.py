@@ -85,6 +85,9 @@ def test_facilitator_finds_the_next_step_and_the_menu_on_a_phone(live_server, ne
     page.keyboard.press("Enter")
     expect(page.locator("summary.menu__toggle")).to_contain_text("KPM dampingan")
     assert _box(page.locator("header.topbar"))["height"] <= 60
+    # The section's name is shown whole (not cut to "KPM damping…"), and nothing scrolls sideways.
+    assert page.locator(".menu__current").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _assert_tap_target(page.get_by_role("link", name="Siti Aminah Lestari", exact=True))
 
     # Her page: the next step (Cari mitra) is in the first screenful; no green graduate button at 0/100.
