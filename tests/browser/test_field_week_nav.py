@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Match, MatchEvent, MatchStatus, OrgStatus, Role, utcnow
-from tests.browser.conftest import DESKTOP, PHONE, log_in_page, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, log_in_page, screenshot
 from tests.conftest import make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
 
@@ -81,6 +81,7 @@ def test_facilitator_finds_the_next_step_and_the_menu_on_a_phone(live_server, ne
     page.keyboard.press("Enter")
     households_link = menu.get_by_role("link", name="KPM dampingan")
     expect(households_link).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "field-week-menu-open-360.png"))
     households_link.focus()
     page.keyboard.press("Enter")
     expect(page.locator("summary.menu__toggle")).to_contain_text("KPM dampingan")
