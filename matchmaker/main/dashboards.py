@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import record_audit
 from ..extensions import db
@@ -323,16 +323,20 @@ class WaitingIntroduction:
 
 def waiting_introductions(organization: Organization) -> list[WaitingIntroduction]:
     """The introductions waiting for ``organization``'s answer, the longest-waiting first."""
-    sent = func.max(MatchEvent.created_at)
+    sent = (
+        select(MatchEvent.match_id, func.max(MatchEvent.created_at).label("since"))
+        .where(MatchEvent.to_status == MatchStatus.INTRODUCED)
+        .group_by(MatchEvent.match_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(Match, sent)
+        select(Match, sent.c.since)
         .join(Offer, Match.offer_id == Offer.id)
-        .join(MatchEvent, and_(MatchEvent.match_id == Match.id, MatchEvent.to_status == MatchStatus.INTRODUCED))
+        .join(sent, sent.c.match_id == Match.id)
         .where(Offer.organization_id == organization.id, Match.status == MatchStatus.INTRODUCED)
-        .group_by(Match.id)
-        .order_by(sent, Match.id)
-        .options(joinedload(Match.offer))
-    ).unique()
+        .order_by(sent.c.since, Match.id)
+        .options(selectinload(Match.offer))
+    )
     return [WaitingIntroduction(match, since) for match, since in rows]
 
 
