@@ -81,7 +81,8 @@ LABELS: dict[str, dict[str, object]] = {
         "active": _l("Active"),
         "in_progress": _l("In progress"),
         "graduated": _l("Graduated"),
-        "exited": _l("Exited"),
+        # Not "Keluar": that word is the log-out button.
+        "exited": _l("Left PKH"),
     },
     "match_status": {
         "proposed": _l("Proposed"),

@@ -552,6 +552,11 @@ def skill_options(text: str, keep: list[str], locale: str) -> list[SkillOption]:
     return options
 
 
+def filled(text: str | None) -> bool:
+    """Whether a free-text answer says something: "-", "–" or "." typed as a placeholder does not."""
+    return bool(text) and any(character.isalnum() for character in text)
+
+
 def unconfirmed_suggestions(household: Household) -> list[Skill]:
     """Skills recognised in her words that the facilitator has not confirmed yet."""
     linked = {skill.slug for skill in household.skills}

@@ -12,8 +12,10 @@ from flask_login import current_user
 from .. import submissions
 from ..auth.decorators import roles_required
 from ..extensions import db
+from ..graduation import services as graduation_services
 from ..i18n import current_language
 from ..labels import choices, label
+from ..matches import workflow
 from ..models import Household, Role
 from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
@@ -23,6 +25,7 @@ from . import importer, services
 from .exporter import export_caseload
 from .forms import ConfirmForm, FilterForm, HouseholdForm, ImportForm
 from .messages import message
+from .next_step import next_action
 from .nik import mask_nik
 
 bp = Blueprint("households", __name__, url_prefix="/households")
@@ -224,6 +227,18 @@ def detail(household_id: int):
         mask_phone=mask_phone,
         desa_path=region_path(household.desa) if household.desa else household.desa_code,
         component_keys=services.COMPONENT_KEYS,
+        next_action=_next_action(household),
+    )
+
+
+def _next_action(household: Household):
+    """The action put first on her page, for the current user."""
+    return next_action(
+        household,
+        graduation_pending=graduation_services.pending_record(household) is not None,
+        graduation_ready=graduation_services.readiness(household).ready,
+        can_graduate=graduation_services.can_submit(current_user, household),
+        steps=lambda match: workflow.allowed_steps(current_user, match),
     )
 
 
@@ -355,6 +370,12 @@ FIELD_LABELS = {
 def _import_message(code: str) -> str:
     """An import message code in the current language."""
     return importer.message(code)
+
+
+@bp.app_template_test("filled")
+def _filled(text: str | None) -> bool:
+    """``{% if text is filled %}``: a placeholder such as "-" counts as empty."""
+    return services.filled(text)
 
 
 @bp.app_template_filter("field_label")

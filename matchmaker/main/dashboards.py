@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import record_audit
 from ..extensions import db
@@ -26,6 +26,7 @@ from ..models import (
     Household,
     HouseholdStatus,
     Match,
+    MatchEvent,
     MatchStatus,
     Offer,
     Organization,
@@ -310,6 +311,33 @@ def program_rows(organization: Organization, on: dt.date) -> list[partner_servic
     """The organization's offers with places taken, fullest first among the open ones."""
     rows = partner_services.organization_offers(organization, on)
     return sorted(rows, key=lambda row: (row.status != "open" and row.status != "full", -fill_percent(row)))
+
+
+@dataclass(frozen=True)
+class WaitingIntroduction:
+    """An introduction sent to a partner that it has not answered yet, and since when."""
+
+    match: Match
+    since: dt.datetime
+
+
+def waiting_introductions(organization: Organization) -> list[WaitingIntroduction]:
+    """The introductions waiting for ``organization``'s answer, the longest-waiting first."""
+    sent = (
+        select(MatchEvent.match_id, func.max(MatchEvent.created_at).label("since"))
+        .where(MatchEvent.to_status == MatchStatus.INTRODUCED)
+        .group_by(MatchEvent.match_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Match, sent.c.since)
+        .join(Offer, Match.offer_id == Offer.id)
+        .join(sent, sent.c.match_id == Match.id)
+        .where(Offer.organization_id == organization.id, Match.status == MatchStatus.INTRODUCED)
+        .order_by(sent.c.since, Match.id)
+        .options(selectinload(Match.offer))
+    )
+    return [WaitingIntroduction(match, since) for match, since in rows]
 
 
 def fill_percent(row: partner_services.OfferRow) -> int:

@@ -11,12 +11,23 @@ from sqlalchemy import select
 from ..extensions import db
 from ..graduation import services as graduation_services
 from ..models import Role, User
+from ..partners import services as partner_services
 from ..partners.services import local_today
 from . import dashboards, services
+from .menu import current_section, menu_items
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def _menu_helpers() -> dict[str, object]:
+    # Computed only when the header asks for it (logged-in pages).
+    def main_menu():
+        return menu_items(current_user, request.endpoint)
+
+    return {"main_menu": main_menu, "current_section": current_section}
 
 
 @bp.route("/")
@@ -44,8 +55,10 @@ def home():
     if user.role in Role.PARTNERS:
         organization = user.organization
         rows = dashboards.program_rows(organization, today) if organization else []
+        waiting = dashboards.waiting_introductions(organization) if organization else []
+        can_publish = partner_services.can_publish(organization) if organization else False
         return render_template("main/home_partner.html", organization=organization, offers=rows,
-                               fill_percent=dashboards.fill_percent)
+                               fill_percent=dashboards.fill_percent, waiting=waiting, can_publish=can_publish)
     if user.role == Role.COORDINATOR:
         fsort = dashboards.normalise_sort(request.args.get("fsort"))
         ksort = dashboards.normalise_sort(request.args.get("ksort"))

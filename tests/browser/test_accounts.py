@@ -63,6 +63,7 @@ def test_business_registers_and_coordinator_approves(live_server, new_page):
 
     coordinator_page = new_page()
     log_in_page(coordinator_page, live_server.url, coordinator_email)
+    coordinator_page.locator("summary.menu__toggle").click()  # the phone menu is one button
     coordinator_page.get_by_role("link", name="Verifikasi mitra").click()
     expect(coordinator_page.get_by_role("heading", name="Warung Kue Bu Imas")).to_be_visible()
     screenshot(coordinator_page, "verification-queue")
@@ -83,12 +84,14 @@ def test_language_switches_to_english_and_back(live_server, new_page):
     page = new_page()
     log_in_page(page, live_server.url, email)
     expect(page.get_by_role("heading", name="Menuju target 10%")).to_be_visible()
+    page.locator("summary.menu__toggle").click()  # the phone menu is one button
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Toward the 10% target")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     screenshot(page, "home-facilitator-english")
     page.reload()
     expect(page.get_by_role("heading", name="Toward the 10% target")).to_be_visible()
+    page.locator("summary.menu__toggle").click()  # the phone menu is one button
     page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.get_by_role("heading", name="Menuju target 10%")).to_be_visible()
 

@@ -26,6 +26,7 @@ def test_coordinator_previews_and_confirms_a_batch_on_a_phone(live_server, new_p
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+    page.locator("summary.menu__toggle").click()  # the phone menu is one button
     page.get_by_role("link", name="Usulan massal").click()
     page.get_by_label("Kecamatan").select_option(value="32.01.16")
     page.get_by_role("button", name="Lihat pratinjau").click()

@@ -19,6 +19,7 @@ from tests.matches.factories import SEWER, make_offer
 
 
 def _nav(page):
+    page.locator("summary.menu__toggle").click()  # at 360 px the menu sits behind one button
     return page.get_by_role("navigation", name="Menu utama")
 
 
@@ -48,7 +49,7 @@ def test_household_goes_from_partner_search_to_approved_graduation_on_a_phone(li
     expect(her.get_by_text("0 dari 1 KPM graduasi tahun ini (0%)")).to_be_visible()
     _nav(her).get_by_role("link", name="KPM dampingan").click()
     her.get_by_role("link", name="Siti Aminah", exact=True).click()
-    her.locator("#matches").get_by_role("link", name="Cari mitra").click()
+    her.locator("#next-step").get_by_role("link", name="Cari mitra").click()
     expect(her.get_by_role("heading", name="Cari mitra untuk Siti Aminah")).to_be_visible()
     screenshot(her, "graduation-journey-1-find")
     her.get_by_role("button", name="Usulkan").click()

@@ -27,6 +27,7 @@ def test_coordinator_moves_a_household_from_a_nik_case(live_server, new_page):
         db.session.remove()
     page = new_page()
     log_in_page(page, live_server.url, email)
+    page.locator("summary.menu__toggle").click()  # the phone menu is one button
     page.get_by_role("link", name="Kasus NIK").first.click()
     page.get_by_role("link", name="Imas Masitoh").first.click()
     # Both records side by side, each field labelled, the decision reachable by keyboard.

@@ -44,6 +44,7 @@ def test_facilitator_adds_a_household_and_imports_a_sheet_on_a_phone(live_server
         db.session.remove()
     page = new_page()
     log_in_page(page, live_server.url, email)
+    page.locator("summary.menu__toggle").click()  # the phone menu is one button
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="KPM dampingan").click()
     page.get_by_role("link", name="Tambah KPM").click()
     page.get_by_label("Nama lengkap").fill("Siti Aminah")

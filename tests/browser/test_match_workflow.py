@@ -45,6 +45,7 @@ def test_match_from_find_partners_to_completed_on_a_phone(live_server, new_page)
     usaha = new_page()
     log_in_page(usaha, url, ids["partner"])
     expect(usaha.get_by_role("link", name="Notifikasi 1 belum dibaca")).to_be_visible()
+    usaha.locator("summary.menu__toggle").click()  # the phone menu is one button
     usaha.get_by_role("link", name="Perkenalan", exact=True).click()
     expect(usaha.get_by_role("heading", name="Perlu dijawab (1)")).to_be_visible()
     assert "0812" not in usaha.content() and "Rawa Bebek" not in usaha.content()

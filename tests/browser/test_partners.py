@@ -36,11 +36,13 @@ def test_business_publishes_and_facilitator_finds_it_misspelled(live_server, new
 
     coordinator = new_page()
     log_in_page(coordinator, live_server.url, coordinator_email)
+    coordinator.locator("summary.menu__toggle").click()  # the phone menu is one button
     coordinator.get_by_role("link", name="Verifikasi mitra").click()
     coordinator.get_by_role("button", name="Setujui Konveksi Berkah").click()
     expect(coordinator.get_by_role("status").first).to_contain_text("sudah terverifikasi")
 
     log_in_page(business, live_server.url, "imas@berkah.test", "kue-enak-2026")
+    business.locator("summary.menu__toggle").click()  # the phone menu is one button
     business.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Peluang").click()
     business.get_by_role("link", name="Terbitkan peluang").click()
     business.get_by_label("Jenis").select_option(label="Lowongan kerja")
@@ -62,7 +64,8 @@ def test_business_publishes_and_facilitator_finds_it_misspelled(live_server, new
 
     facilitator = new_page()
     log_in_page(facilitator, live_server.url, facilitator_email)
-    facilitator.get_by_role("link", name="Cari mitra").click()
+    facilitator.locator("summary.menu__toggle").click()  # the phone menu is one button
+    facilitator.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Cari mitra").click()
     facilitator.get_by_role("searchbox", name="Cari").fill("penjhit gamiss")
     facilitator.get_by_role("button", name="Cari").click()
     expect(facilitator.get_by_role("status")).to_have_text("1 hasil")
