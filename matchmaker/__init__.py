@@ -41,6 +41,8 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
                 "string (for example: python3 -c 'import secrets; print(secrets.token_hex(32))')."
             )
 
+    _check_timezone(app)
+
     from . import extensions
 
     extensions.db.init_app(app)
@@ -95,6 +97,18 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     return app
+
+
+def _check_timezone(app: Flask) -> None:
+    """Refuse to start with an unknown ``TIMEZONE``; WIB/WITA/WIT become their IANA names."""
+    from .clock import resolve_timezone
+
+    try:
+        name = resolve_timezone(app.config.get("TIMEZONE"))
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
+    app.config["TIMEZONE"] = name
+    app.config["BABEL_DEFAULT_TIMEZONE"] = name
 
 
 def _load_instance_secret(app: Flask) -> None:

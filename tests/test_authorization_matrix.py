@@ -33,6 +33,7 @@ from werkzeug.security import generate_password_hash
 
 from matchmaker.admin.services import suspend_organization
 from matchmaker.auth.services import issue_password_reset
+from matchmaker.clock import today as local_today
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
 from matchmaker.households import importer
@@ -64,7 +65,6 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.notifications import Kind
-from matchmaker.partners.services import local_today
 from matchmaker.reference.regions import load_regions_subset
 from matchmaker.reference.skills import load_skills
 from tests.conftest import (

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     GraduationRecord,
     GraduationStatus,
@@ -130,7 +131,7 @@ def load_demo(
     the timeline (default: the current date). Safe to run again: a second run adds
     nothing and returns zeros.
     """
-    builder = _DemoDistrict(session, password, today or dt.date.today(), progress or (lambda _message: None))
+    builder = _DemoDistrict(session, password, today or clock.today(), progress or (lambda _message: None))
     counts = builder.build()
     session.commit()
     return counts
