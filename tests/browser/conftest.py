@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from matchmaker.extensions import db
@@ -97,20 +98,96 @@ def browser():
         instance.close()
 
 
+class PageAudit:
+    """Checks every page a browser test shows: axe-core finds no violation, and at phone width
+    nothing scrolls sideways (``scrollWidth`` of the document within the window's width).
+
+    A page is checked when it has loaded and, for the last page of each tab, again when the test
+    ends. Each distinct address is checked once per test.
+    """
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.checked: set[str] = set()
+        self.running = 0
+        self.problems: list[str] = []
+
+    def check(self, page) -> None:
+        """Check the document ``page`` shows now (pages of the app only, HTML only)."""
+        url = page.url
+        if not url.startswith("http://127.0.0.1:") or url in self.checked or page.is_closed():
+            return
+        self.checked.add(url)  # before the first await: a load event may call this meanwhile
+        self.running += 1
+        try:
+            if page.evaluate("document.contentType") != "text/html":
+                return
+            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            results = self.axe.run(page)
+        except PlaywrightError as error:  # the page went away meanwhile: it is checked on its next visit
+            self.checked.discard(url)
+            if any(text in str(error) for text in ("context was destroyed", "closed", "navigat", "already running")):
+                return
+            raise
+        finally:
+            self.running -= 1
+        path = url.split("/", 3)[-1]
+        if width[1] <= PHONE["width"] and width[0] > width[1]:
+            self.problems.append(f"/{path}: {width[0]} px wide at {width[1]} px (scrolls sideways)")
+        for violation in results.response["violations"]:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            self.problems.append(
+                f"/{path}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+            )
+
+    def finish(self, page) -> None:
+        """Let a check still running on ``page`` end, then check the page it shows last."""
+        if page.is_closed():
+            return
+        for _ in range(200):
+            if not self.running:
+                break
+            page.wait_for_timeout(50)
+        self.check(page)
+
+    def watch(self, page) -> None:
+        """Check ``page`` each time a document finishes loading in it."""
+        page.on("load", lambda loaded: self.check(loaded))
+
+
 @pytest.fixture
-def new_page(browser) -> Iterator[Callable[..., object]]:
-    """Open a page in a fresh browser context (its own cookies) at phone width by default."""
+def page_audit() -> PageAudit:
+    """The accessibility and width checks of this test's pages (see :class:`PageAudit`)."""
+    return PageAudit()
+
+
+@pytest.fixture
+def new_page(browser, page_audit: PageAudit) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context (its own cookies) at phone width by default.
+
+    Every page it shows goes through :class:`PageAudit`; the test fails on any problem found.
+    """
     contexts = []
+    pages = []
 
     def _new_page(viewport: dict[str, int] = PHONE):
         context = browser.new_context(viewport=viewport, locale="id-ID")
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page_audit.watch(page)
+        pages.append(page)
+        return page
 
     yield _new_page
+    for page in pages:
+        page_audit.finish(page)
     for context in contexts:
         context.close()
+    if page_audit.problems:
+        pytest.fail("Accessibility or width problems:\n" + "\n".join(page_audit.problems), pytrace=False)
 
 
 def screenshot(page, name: str) -> None:
