@@ -102,37 +102,45 @@ class PageAudit:
     """Checks every page a browser test shows: axe-core finds no violation, and at phone width
     nothing scrolls sideways (``scrollWidth`` of the document within the window's width).
 
-    A page is checked when it has loaded and, for the last page of each tab, again when the test
-    ends. Each distinct address is checked once per test.
+    A page is checked when it has loaded. A test may leave a page before its check is done;
+    such pages are opened again (in the same tab, with the same cookies) when the test ends and
+    checked then, with the last page of each tab. Each distinct address is checked once per test.
     """
 
     def __init__(self) -> None:
         from axe_playwright_python.sync_playwright import Axe
 
         self.axe = Axe()
+        self.loaded: list[str] = []
+        self.pending: set[str] = set()
         self.checked: set[str] = set()
-        self.running = 0
         self.problems: list[str] = []
 
     def check(self, page) -> None:
         """Check the document ``page`` shows now (pages of the app only, HTML only)."""
         url = page.url
-        if not url.startswith("http://127.0.0.1:") or url in self.checked or page.is_closed():
+        if not url.startswith("http://127.0.0.1:") or page.is_closed():
             return
-        self.checked.add(url)  # before the first await: a load event may call this meanwhile
-        self.running += 1
+        for _ in range(200):  # a check of this address under way (from the load event): let it end
+            if url not in self.pending:
+                break
+            page.wait_for_timeout(50)
+        if url in self.checked or url in self.pending:
+            return
+        self.pending.add(url)
         try:
             if page.evaluate("document.contentType") != "text/html":
+                self.checked.add(url)
                 return
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             results = self.axe.run(page)
-        except PlaywrightError as error:  # the page went away meanwhile: it is checked on its next visit
-            self.checked.discard(url)
+        except PlaywrightError as error:  # the page went away meanwhile: checked again at the end
             if any(text in str(error) for text in ("context was destroyed", "closed", "navigat", "already running")):
                 return
             raise
         finally:
-            self.running -= 1
+            self.pending.discard(url)
+        self.checked.add(url)
         path = url.split("/", 3)[-1]
         if width[1] <= PHONE["width"] and width[0] > width[1]:
             self.problems.append(f"/{path}: {width[0]} px wide at {width[1]} px (scrolls sideways)")
@@ -143,18 +151,23 @@ class PageAudit:
             )
 
     def finish(self, page) -> None:
-        """Let a check still running on ``page`` end, then check the page it shows last."""
+        """Check the page ``page`` shows last, then open and check each page it left unchecked."""
         if page.is_closed():
             return
-        for _ in range(200):
-            if not self.running:
-                break
-            page.wait_for_timeout(50)
         self.check(page)
+        for url in dict.fromkeys(self.loaded):
+            if url not in self.checked and url.startswith("http://127.0.0.1:"):
+                page.goto(url)
+                self.check(page)
 
     def watch(self, page) -> None:
         """Check ``page`` each time a document finishes loading in it."""
-        page.on("load", lambda loaded: self.check(loaded))
+
+        def loaded(loaded_page) -> None:
+            self.loaded.append(loaded_page.url)
+            self.check(loaded_page)
+
+        page.on("load", loaded)
 
 
 @pytest.fixture
