@@ -51,7 +51,11 @@ class Config:
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "").lower() in ("1", "true", "yes")
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    # The installation's time zone: every "today" and every date or time shown (matchmaker.clock).
+    # Asia/Jakarta (WIB) by default; Asia/Makassar (WITA) or Asia/Jayapura (WIT) in other
+    # provinces. Checked at start-up; create_app copies it to BABEL_DEFAULT_TIMEZONE.
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Jakarta")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE_DIR / "translations")
     LANGUAGES = ("id", "en")
     PASSWORD_RESET_HOURS = 48

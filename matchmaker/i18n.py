@@ -15,6 +15,7 @@ from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
 
+from . import clock
 from .extensions import babel
 from .labels import label
 
@@ -41,23 +42,23 @@ def current_language() -> str:
 
 
 def format_date(value: dt.date | dt.datetime | None, locale: str | None = None) -> str:
-    """Format a date the Indonesian way: ``20 Agu 2020`` (``20 Aug 2020`` in English)."""
+    """Format a date the Indonesian way: ``20 Agu 2020`` (``20 Aug 2020`` in English).
+
+    A timestamp (stored in UTC) is dated by the installation's clock, so that the day shown
+    agrees with the time its history shows.
+    """
     if value is None:
         return "–"
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return babel_format_date(value, "d MMM y", locale=locale or current_language())
+    return babel_format_date(clock.local_date(value), "d MMM y", locale=locale or current_language())
 
 
 def format_datetime(value: dt.datetime | None, locale: str | None = None) -> str:
-    """Format a UTC timestamp in Western Indonesian Time: ``20 Agu 2020 14.05``."""
+    """Format a UTC timestamp in the installation's time zone: ``20 Agu 2020 14.05``."""
     if value is None:
         return "–"
-    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     locale = locale or current_language()
     pattern = "d MMM y HH.mm" if locale == "id" else "d MMM y HH:mm"
-    return babel_format_datetime(aware, pattern, tzinfo=zone, locale=locale)
+    return babel_format_datetime(clock.local(value), pattern, tzinfo=clock.zone(), locale=locale)
 
 
 def format_rupiah(amount: int | float | None) -> str:

@@ -38,6 +38,7 @@ from matchmaker.api.v1.core import etag_of
 from matchmaker.api.v1.households import full_representation
 from matchmaker.auth.services import issue_password_reset
 from matchmaker.auth.tokens import create_token
+from matchmaker.clock import today as local_today
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
 from matchmaker.households import importer
@@ -70,7 +71,6 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.notifications import Kind
-from matchmaker.partners.services import local_today
 from matchmaker.reference.regions import load_regions_subset
 from matchmaker.reference.skills import load_skills
 from matchmaker.tasks.services import queue_caseload_export

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     GraduationRecord,
     GraduationStatus,
@@ -135,7 +136,7 @@ def load_demo(
     guard (as ``flask ranker train`` would). Safe to run again: a second run adds
     nothing and returns zeros.
     """
-    builder = _DemoDistrict(session, password, today or dt.date.today(), progress or (lambda _message: None))
+    builder = _DemoDistrict(session, password, today or clock.today(), progress or (lambda _message: None))
     counts = builder.build()
     session.commit()
     if model_path is not None:

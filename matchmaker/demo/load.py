@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..models import (
     Household,
     HouseholdStatus,
@@ -175,7 +176,7 @@ def load_district(
     found = existing_counts(session)
     if found["users"]:
         return LoadSummary(found, already_loaded=True)
-    builder = _LoadDistrict(session, password, today or dt.date.today(), progress or (lambda _message: None))
+    builder = _LoadDistrict(session, password, today or clock.today(), progress or (lambda _message: None))
     counts = builder.build(households, offers)
     session.commit()
     return LoadSummary(counts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from .. import clock
 from ..audit import record_audit
 from ..extensions import db
 from ..households import services as household_services
@@ -32,7 +33,6 @@ from ..models import (
     utcnow,
 )
 from ..notifications import Kind, notify
-from ..partners.services import local_today
 from ..refusals import InvalidFields
 from ..scoping import code_within, region_within
 from .readiness import Readiness, add_months, evaluate
@@ -55,7 +55,7 @@ class NotAllowed(PermissionError):
 
 def today() -> dt.date:
     """Today in the installation's time zone."""
-    return local_today()
+    return clock.today()
 
 
 # Who may do what ----------------------------------------------------------------------------

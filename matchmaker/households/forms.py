@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +23,7 @@ from wtforms import Form as BaseForm
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import clock
 from ..forms import AppForm, _BabelTranslations, indonesian_phone, max_length, required
 from ..labels import choices
 from ..models import HouseholdStatus
@@ -74,7 +74,7 @@ class ComponentsForm(_SubForm):
 
 
 def _year_choices_limit() -> int:
-    return dt.date.today().year
+    return clock.today().year
 
 
 class HouseholdForm(OnceOnlyForm):

@@ -142,9 +142,14 @@ def check_kk(text: object) -> NikCheck:
 
 
 def mask_nik(nik: str | None) -> str:
-    """Hide the middle of a NIK: ``3201••••••••0001`` (region and serial stay readable)."""
+    """Hide all but the last four digits of a NIK: ``••••••••••••0001``.
+
+    Lists show it beside her birth date, which tells two women apart. The first digits are not
+    shown: they name the region, the same for a whole caseload, and with the birth date (digits
+    7-12) they would give the whole number away.
+    """
     if not nik:
         return "–"
     if len(nik) <= 8:
         return "•" * len(nik)
-    return nik[:4] + "•" * (len(nik) - 8) + nik[-4:]
+    return "•" * (len(nik) - 4) + nik[-4:]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import submissions
+from .. import clock, submissions
 from ..auth.decorators import roles_required
 from ..extensions import db
 from ..graduation import services as graduation_services
@@ -81,7 +79,7 @@ def index():
 def export():
     """The filtered caseload as .xlsx (audited)."""
     content, _count = export_caseload(current_user, _filter_form().filters())
-    name = f"kpm-{dt.date.today():%Y%m%d}.xlsx"
+    name = f"kpm-{clock.today():%Y%m%d}.xlsx"
     return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import clock
 from ..audit import record_audit
 from ..extensions import db
 from ..graduation import services as graduation_services
@@ -388,7 +389,7 @@ def dashboard_table(user: User, name: str, on: dt.date, sort: str | None = None)
         if name == "unmatched":
             return Table(name, [_("Name"), _("Desa/kelurahan"), _("Status"), _("Registered on")], [
                 [household.full_name, household.desa.name if household.desa else household.desa_code,
-                 label("household_status", household.status), household.created_at.date()]
+                 label("household_status", household.status), clock.local_date(household.created_at)]
                 for household in unmatched_households(user)
             ], personal=True)
         if name == "checkins":

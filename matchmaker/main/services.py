@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import (
     Household,
@@ -47,7 +48,7 @@ class CaseloadSummary:
 
 def caseload_summaries(facilitator_ids: list[int], year: int | None = None) -> dict[int, CaseloadSummary]:
     """Caseload figures for each facilitator in one pass over the households."""
-    year = year or dt.date.today().year
+    year = year or clock.today().year
     summaries = {fid: CaseloadSummary() for fid in facilitator_ids}
     if not facilitator_ids:
         return summaries

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..graduation import services as graduation_services
 from ..models import Role, User
 from ..partners import services as partner_services
-from ..partners.services import local_today
 from . import dashboards, services
 from .menu import current_section, menu_items
 
@@ -43,7 +43,7 @@ def index():
 def home():
     """Each role has its own home page."""
     user: User = current_user
-    today = local_today()
+    today = clock.today()
     if user.role == Role.FACILITATOR:
         # The bell should show due check-ins even where the daily `graduation notify-due` is not scheduled.
         graduation_services.notify_due(today, facilitator=user)
@@ -85,10 +85,10 @@ def export_table(table: str):
     """A table of the user's dashboard as .xlsx (the facilitator and coordinator tables sorted as on screen)."""
     sort = request.args.get("sort")
     try:
-        content = dashboards.export_table(current_user, table, local_today(), sort)
+        content = dashboards.export_table(current_user, table, clock.today(), sort)
     except dashboards.UnknownTable:
         abort(404)
-    name = f"{table}-{local_today():%Y%m%d}.xlsx"
+    name = f"{table}-{clock.today():%Y%m%d}.xlsx"
     return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
 

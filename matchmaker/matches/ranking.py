@@ -35,6 +35,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from .. import clock
 from ..extensions import db
 from ..matching import HouseholdRecord, MatchRanker, OfferRecord
 from ..models import (
@@ -46,7 +47,7 @@ from ..models import (
     Organization,
     OrgStatus,
 )
-from ..partners.services import local_today, proposable_offers_query
+from ..partners.services import proposable_offers_query
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +328,7 @@ class RankingIndex:
         if self.model_path and os.path.exists(self.model_path):
             mtime = os.path.getmtime(self.model_path)
         return _Watermark(row[0], int(row[1]), row[2], int(row[3]), row[4], int(row[5]), int(row[6]),
-                          local_today(), mtime)
+                          clock.today(), mtime)
 
     @staticmethod
     def _changes_since(old: _Watermark, new: _Watermark) -> _Dirty:

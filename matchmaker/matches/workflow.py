@@ -35,6 +35,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 
+from .. import clock
 from ..audit import record_audit
 from ..extensions import db
 from ..labels import LABELS
@@ -424,10 +425,9 @@ def transition(match: Match, to_status: str, actor: User, note: str | None = Non
     ``income_after`` (Rupiah a month) and optionally ``ended_on`` for completed.
     Raises :class:`WorkflowError` before anything is written.
     """
-    from ..partners.services import local_today
 
     step = StepData(**data)
-    today = today or local_today()
+    today = today or clock.today()
     from_status = match.status
     _check(actor, match, match.household, match.offer, to_status)
     _validate(actor, match, to_status, step, today)

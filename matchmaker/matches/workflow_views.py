@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from .. import submissions
+from .. import clock, submissions
 from ..audit import record_audit
 from ..auth.decorators import roles_required
 from ..extensions import db
@@ -18,7 +18,7 @@ from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
 from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
-from ..partners.services import get_own_offer, local_today
+from ..partners.services import get_own_offer
 from ..phones import contact_ways, has_smartphone
 from . import workflow
 from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterForm, ProposeForm, StartForm, StepForm
@@ -173,9 +173,9 @@ def _step_forms(match: Match, posted: tuple[str, object] | None = None) -> dict[
         form = ACTIONS[action][1](formdata=None)
         _prepare(action, form)
         if action == "start":
-            form.started_on.data = local_today()
+            form.started_on.data = clock.today()
         if action == "complete":
-            form.ended_on.data = local_today()
+            form.ended_on.data = clock.today()
         forms[action] = form
     return forms
 
@@ -266,7 +266,7 @@ def letter(match_id: int):
     db.session.commit()
     return render_template("matches/letter.html", match=match, household=match.household, offer=match.offer,
                            organization=match.offer.organization, facilitator=match.household.facilitator,
-                           today=local_today())
+                           today=clock.today())
 
 
 SUCCESS = {

@@ -20,7 +20,6 @@ import threading
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -28,6 +27,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, Select, String, cast, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from .. import clock
 from ..audit import record_audit
 from ..auth.services import AccountError, IssuedReset, create_user, issue_password_reset
 from ..extensions import db
@@ -73,11 +73,6 @@ class PartnerError(Refusal, ValueError):
 
 class OfferInvalid(InvalidFields):
     """An offer failed validation; ``errors`` maps each field name to an error code."""
-
-
-def local_today() -> dt.date:
-    """Today's date in the installation's time zone (Western Indonesian Time by default)."""
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 # --- Derived status -------------------------------------------------------------------------
@@ -158,7 +153,7 @@ def organization_offers(organization: Organization, today: dt.date | None = None
     """An organization's offers with places taken and derived status, newest first."""
     return _offer_rows(
         Offer.organization_id == organization.id,
-        today=today or local_today(),
+        today=today or clock.today(),
         order_by=(Offer.created_at.desc(), Offer.id.desc()),
     )
 
@@ -166,7 +161,7 @@ def organization_offers(organization: Organization, today: dt.date | None = None
 def offer_row(offer: Offer, today: dt.date | None = None) -> OfferRow:
     """One offer's row (places taken, derived status)."""
     taken = places_taken([offer.id]).get(offer.id, 0)
-    return OfferRow(offer, taken, effective_status(offer, taken, today or local_today()))
+    return OfferRow(offer, taken, effective_status(offer, taken, today or clock.today()))
 
 
 def _proposable_conditions(today: dt.date, taken) -> list[ColumnElement[bool]]:
@@ -188,7 +183,7 @@ def proposable_offers_query(today: dt.date | None = None) -> Select:
         select(Offer)
         .join(Organization, Offer.organization_id == Organization.id)
         .outerjoin(taken, taken.c.offer_id == Offer.id)
-        .where(*_proposable_conditions(today or local_today(), taken))
+        .where(*_proposable_conditions(today or clock.today(), taken))
         .order_by(Offer.id)
     )
 
@@ -203,7 +198,7 @@ def proposable_offers(today: dt.date | None = None) -> list[Offer]:
 
 def close_expired_offers(today: dt.date | None = None) -> int:
     """Persist "closed" on every offer past its end date; return how many changed. Commits."""
-    today = today or local_today()
+    today = today or clock.today()
     result = db.session.execute(
         update(Offer)
         .where(Offer.end_date.is_not(None), Offer.end_date < today, Offer.status != OfferStatus.CLOSED)
@@ -451,7 +446,7 @@ def _require_publisher(user: User) -> Organization:
 def create_offer(user: User, data: OfferData, today: dt.date | None = None) -> Offer:
     """Publish (or save as a draft) a new offer of ``user``'s organization; commits."""
     organization = _require_publisher(user)
-    errors = validate_offer(organization, data, today or local_today())
+    errors = validate_offer(organization, data, today or clock.today())
     if errors:
         raise OfferInvalid(errors)
     offer = Offer(organization_id=organization.id)
@@ -474,7 +469,7 @@ def update_offer(user: User, offer: Offer, data: OfferData, today: dt.date | Non
     organization = _require_publisher(user)
     if offer.organization_id != organization.id:
         raise PartnerError("not_member")
-    errors = validate_offer(organization, data, today or local_today())
+    errors = validate_offer(organization, data, today or clock.today())
     if errors:
         raise OfferInvalid(errors)
     _apply(offer, data)
@@ -489,7 +484,7 @@ def set_offer_status(user: User, offer: Offer, status: str, today: dt.date | Non
         raise PartnerError("bad_status")
     if status != OfferStatus.CLOSED and not can_publish(offer.organization):
         raise PartnerError("not_active")
-    if status == OfferStatus.OPEN and offer.end_date is not None and offer.end_date < (today or local_today()):
+    if status == OfferStatus.OPEN and offer.end_date is not None and offer.end_date < (today or clock.today()):
         raise PartnerError("ended")
     offer.status = status
     db.session.commit()
@@ -841,7 +836,7 @@ def search_offers(viewer: User, filters: OfferFilters, today: dt.date | None = N
     name, kind and place) and also finds offers linked to the canonical skills it names.
     Without a query the newest come first. See :func:`search_offers_page` for one page.
     """
-    today = today or local_today()
+    today = today or clock.today()
     return _rows_in_order(_matching_offer_ids(viewer, filters, today), today)
 
 
@@ -864,7 +859,7 @@ def search_offers_page(
     viewer: User, filters: OfferFilters, page: int = 1, per_page: int = 25, today: dt.date | None = None
 ) -> OfferPage:
     """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
-    today = today or local_today()
+    today = today or clock.today()
     ids = _matching_offer_ids(viewer, filters, today)
     page = clamp_page(page, len(ids), per_page)
     return OfferPage(_rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)
@@ -887,7 +882,7 @@ def search_partners(
     today: dt.date | None = None,
 ) -> list[PartnerRow]:
     """Active partner organizations, filtered and typo-tolerantly searched, best match first."""
-    today = today or local_today()
+    today = today or clock.today()
     conditions: list[ColumnElement[bool]] = [Organization.status == OrgStatus.ACTIVE]
     if viewer.role == Role.COORDINATOR:
         conditions.append(region_within(Organization.desa_code, viewer.area_codes))

@@ -18,6 +18,7 @@ from typing import Any
 from flask import current_app
 from huey import crontab
 
+from .. import clock
 from ..extensions import db
 from ..models import User
 from .queue import JobRun, background, scheduled
@@ -140,7 +141,7 @@ def export_caseload(run: JobRun, user_id: int, filters: dict[str, str]) -> dict[
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{run.job.id}-{secrets.token_hex(8)}.xlsx"
     (folder / name).write_bytes(content)
-    return {"file": name, "count": count, "download_name": f"kpm-{dt.date.today():%Y%m%d}.xlsx"}
+    return {"file": name, "count": count, "download_name": f"kpm-{clock.today():%Y%m%d}.xlsx"}
 
 
 # On the clock (UTC) ---------------------------------------------------------------------------------

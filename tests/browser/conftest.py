@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from matchmaker.extensions import db
@@ -97,20 +98,109 @@ def browser():
         instance.close()
 
 
+class PageAudit:
+    """Checks every page a browser test shows: axe-core finds no violation, and at phone width
+    nothing scrolls sideways (``scrollWidth`` of the document within the window's width).
+
+    A page is checked when it has loaded. A test may leave a page before its check is done;
+    such pages are opened again (in the same tab, with the same cookies) when the test ends and
+    checked then, with the last page of each tab. Each distinct address is checked once per test.
+    """
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.loaded: list[str] = []
+        self.pending: set[str] = set()
+        self.checked: set[str] = set()
+        self.problems: list[str] = []
+
+    def check(self, page) -> None:
+        """Check the document ``page`` shows now (pages of the app only, HTML only)."""
+        url = page.url
+        if not url.startswith("http://127.0.0.1:") or page.is_closed():
+            return
+        for _ in range(200):  # a check of this address under way (from the load event): let it end
+            if url not in self.pending:
+                break
+            page.wait_for_timeout(50)
+        if url in self.checked or url in self.pending:
+            return
+        self.pending.add(url)
+        try:
+            if page.evaluate("document.contentType") != "text/html":
+                self.checked.add(url)
+                return
+            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            results = self.axe.run(page)
+        except PlaywrightError as error:  # the page went away meanwhile: checked again at the end
+            if any(text in str(error) for text in ("context was destroyed", "closed", "navigat", "already running")):
+                return
+            raise
+        finally:
+            self.pending.discard(url)
+        self.checked.add(url)
+        path = url.split("/", 3)[-1]
+        if width[1] <= PHONE["width"] and width[0] > width[1]:
+            self.problems.append(f"/{path}: {width[0]} px wide at {width[1]} px (scrolls sideways)")
+        for violation in results.response["violations"]:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            self.problems.append(
+                f"/{path}: axe {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+            )
+
+    def finish(self, page) -> None:
+        """Check the page ``page`` shows last, then open and check each page it left unchecked."""
+        if page.is_closed():
+            return
+        self.check(page)
+        for url in dict.fromkeys(self.loaded):
+            if url not in self.checked and url.startswith("http://127.0.0.1:"):
+                page.goto(url)
+                self.check(page)
+
+    def watch(self, page) -> None:
+        """Check ``page`` each time a document finishes loading in it."""
+
+        def loaded(loaded_page) -> None:
+            self.loaded.append(loaded_page.url)
+            self.check(loaded_page)
+
+        page.on("load", loaded)
+
+
 @pytest.fixture
-def new_page(browser) -> Iterator[Callable[..., object]]:
-    """Open a page in a fresh browser context (its own cookies) at phone width by default."""
+def page_audit() -> PageAudit:
+    """The accessibility and width checks of this test's pages (see :class:`PageAudit`)."""
+    return PageAudit()
+
+
+@pytest.fixture
+def new_page(browser, page_audit: PageAudit) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context (its own cookies) at phone width by default.
+
+    Every page it shows goes through :class:`PageAudit`; the test fails on any problem found.
+    """
     contexts = []
+    pages = []
 
     def _new_page(viewport: dict[str, int] = PHONE):
         context = browser.new_context(viewport=viewport, locale="id-ID")
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page_audit.watch(page)
+        pages.append(page)
+        return page
 
     yield _new_page
+    for page in pages:
+        page_audit.finish(page)
     for context in contexts:
         context.close()
+    if page_audit.problems:
+        pytest.fail("Accessibility or width problems:\n" + "\n".join(page_audit.problems), pytrace=False)
 
 
 def screenshot(page, name: str) -> None:

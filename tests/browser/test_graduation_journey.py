@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from matchmaker.clock import today as local_today
 from matchmaker.extensions import db
 from matchmaker.graduation.readiness import add_months
 from matchmaker.models import GraduationStatus, HouseholdStatus, MatchStatus, Role
-from matchmaker.partners.services import local_today
 from tests.browser.conftest import log_in_page, screenshot
 from tests.conftest import make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from matchmaker.clock import today as local_today
 from matchmaker.extensions import db
 from matchmaker.graduation.readiness import add_months
 from matchmaker.models import Household, Match, MatchStatus, Offer, Organization, ReadinessAssessment
-from matchmaker.partners.services import local_today
 from tests.matches.factories import make_offer
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
+from ... import clock
 from ...reference import vocabulary
 from ..messages import CodedError
 from .columns import TEXT_LIMIT
@@ -105,8 +106,8 @@ def _date_from_text(text: str) -> dt.date:
     if found:
         day, month, year = (int(part) for part in found.groups())
         if len(found.group(3)) == 2:
-            year += 1900 if 1900 + year <= dt.date.today().year - 10 else 2000
-            if year > dt.date.today().year:
+            year += 1900 if 1900 + year <= clock.today().year - 10 else 2000
+            if year > clock.today().year:
                 year -= 100
         return _date_or_invalid(year, month, day)
     found = _ISO_DATE.match(text)
@@ -132,7 +133,7 @@ def _date_or_invalid(year: int, month: int, day: int) -> dt.date:
 
 def check_birth_date(born: dt.date, today: dt.date | None = None) -> dt.date:
     """Refuse birth dates in the future or more than 110 years ago."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if born > today:
         raise CellError("date.future")
     if born.year < today.year - 110:
