@@ -22,7 +22,7 @@ from matchmaker.matching.simulation import (
     simulate_decisions,
 )
 
-# The development districts only: final-bone.json is the lead's final test and is never read here.
+# The development districts only: a held-out final district (added by the lead) is never read here.
 DEV_FILES = ("dev-bogor.json", "dev-padang-pariaman.json", "dev-banjar.json")
 
 
