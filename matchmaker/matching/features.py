@@ -20,7 +20,7 @@ from sklearn.preprocessing import normalize
 from ..reference import vocabulary
 from .lexicon import ASSET_REQUIREMENT_HINTS, ASSETS, CONCEPTS, EMPTY_PROFILE_WORDS, SOFT_SKILLS
 from .schema import HouseholdRecord, OfferRecord
-from .text import IndonesianNormalizer, default_normalizer
+from .text import IndonesianNormalizer, default_normalizer, said
 
 TIERS = {"desa": 0, "kecamatan": 1, "kabupaten": 2}
 KINDS = (
@@ -63,9 +63,10 @@ def offer_core_text(offer: OfferRecord) -> str:
 
 
 def household_text(household: HouseholdRecord) -> str:
-    """Everything a household profile says, for the text vectorisers."""
+    """Everything a household profile says, for the text vectorisers (clauses that say nothing left out)."""
     return " . ".join(
-        [household.skills, household.interests, household.experience, " . ".join(asset_words(household.assets))]
+        [said(household.skills), said(household.interests), said(household.experience),
+         " . ".join(asset_words(household.assets))]
     )
 
 
@@ -76,8 +77,8 @@ def asset_words(assets: Sequence[str]) -> list[str]:
 
 
 def household_core_text(household: HouseholdRecord) -> str:
-    """What she can do and wants to do, without the experience narrative."""
-    return " . ".join([household.skills, household.interests])
+    """What she can do and wants to do, without the experience narrative (clauses that say nothing left out)."""
+    return " . ".join([said(household.skills), said(household.interests)])
 
 
 def build_text_vectorizer(word_weight: float = 1.0, char_weight: float = 1.0,

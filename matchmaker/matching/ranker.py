@@ -61,7 +61,7 @@ from .terms import (
     pair_terms,
 )
 from .terms import feasible as feasible_mask
-from .text import IndonesianNormalizer, default_normalizer
+from .text import IndonesianNormalizer, default_normalizer, said
 
 FUZZY_TOKEN_CUTOFF = 80.0
 
@@ -346,8 +346,8 @@ class MatchRanker(BaseEstimator):
         hh = _Store()
         hh.cols_parts = []  # type: ignore[attr-defined]
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
-        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        heads = self._norm(household_core_text(household))
+        idx, val = self._query_vector(full, heads, [(heads, 1.0), (full, 0.5)])
         hh.tokens.append(frozenset(full.split()))
         h_cols = self._household_cols(household, heads, full)
         cache: dict[str, bool] = {}
@@ -458,8 +458,8 @@ class MatchRanker(BaseEstimator):
         ids = [store.ids[i] for i in rows]
         w = self.weights_
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
-        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        heads = self._norm(household_core_text(household))
+        idx, val = self._query_vector(full, heads, [(heads, 1.0), (full, 0.5)])
         text_part = idx < self._n_text_features()
         n = len(store)
         # The query and the index carry sqrt(w) each: a partial product is w * cosine.
@@ -506,7 +506,7 @@ class MatchRanker(BaseEstimator):
         store = self.offers_
         i = store.row_of[offer_id]
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
+        heads = self._norm(household_core_text(household))
         h_cols = self._household_cols(household, heads, full)
         raw = float(X[0] @ self.feature_weights())
         return self._explain(store.records[i], store.phrases[i], household, frozenset(full.split()), h_cols,
@@ -662,7 +662,7 @@ class MatchRanker(BaseEstimator):
             text = self._fast_text_vector(full[0], core[0])
         else:
             text = sp.csr_matrix(self.text_vectorizer_.transform(_two_columns(full, core)), dtype=np.float32)
-        heads = [self._norm(h.skills + " . " + h.interests) for h in households]
+        heads = [self._norm(household_core_text(h)) for h in households]
         concepts = weighted_concepts(self.concept_vectorizer_, [(heads, 1.0), (full, 0.5)])
         if not hasattr(store, "cols_parts"):
             store.cols_parts = []  # type: ignore[attr-defined]
@@ -689,7 +689,8 @@ class MatchRanker(BaseEstimator):
         experience = self._norm(h.experience).split()
         info = profile_information(head.split()) + profile_information(experience)
         own_words = set(self._norm(h.skills).split()) | set(experience)
-        want = self._concept_mask(interest_tokens)
+        # What she wants, by the clauses that name a livelihood ("kada tahu" is no wish for tofu).
+        want = self._concept_mask(self._norm(said(h.interests)).split())
         no_skill = is_empty_profile(h.skills)
         return (
             PREF_CODE.get(h.work_preference, PREF_CODE["any"]),

@@ -8,7 +8,7 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..reference.regional import standardise
+from ..reference.regional import is_empty_profile, standardise
 from .lexicon import COLLOQUIAL, STEM_EXCEPTIONS, STOPWORDS
 
 _TOKEN_RE = re.compile(r"[a-z]+(?:2)?")
@@ -170,3 +170,51 @@ def default_normalizer() -> IndonesianNormalizer:
     if _DEFAULT is None:
         _DEFAULT = IndonesianNormalizer()
     return _DEFAULT
+
+
+# ---------------------------------------------------------- clauses of a profile
+_CLAUSE = re.compile(r"[^,;.\n\r!?|/()]+")
+_LITERAL: IndonesianNormalizer | None = None
+_WORK_WORDS = frozenset({"kerja", "bekerja", "pekerjaan"})
+# Words of a clause that says any work will do and nothing more ("apa saja yang penting halal",
+# "apapun asal halal", "iya, apa saja"): "halal" there means lawful work, not a halal certificate.
+_ANY_WORK_FILLER = frozenset({
+    "apa", "saja", "apapun", "yang", "penting", "halal", "asal", "boleh", "mau", "ingin", "bisa",
+    "iya", "ya", "iye", "saya", "aku", "juga", "pun", "terserah", "semua", "jadi", "nanti",
+}) | _WORK_WORDS
+
+
+def clauses(text: str) -> list[str]:
+    """The comma- or sentence-separated clauses of a free text."""
+    return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
+
+
+def literal_words(text: str) -> set[str]:
+    """The words of ``text`` mapped to standard forms, keeping wish and negation words."""
+    global _LITERAL
+    if _LITERAL is None:
+        _LITERAL = IndonesianNormalizer(stopwords=(), stem=False)
+    return set(_LITERAL.tokens(text))
+
+
+def _any_work(words: set[str]) -> bool:
+    says_any = {"apa", "saja"} <= words or "apapun" in words or "terserah" in words
+    return says_any and (bool(words & _WORK_WORDS) or words <= _ANY_WORK_FILLER)
+
+
+def open_to_any_work(text: str) -> bool:
+    """Whether she says any work will do ("mau kerja apa aja", "karajo apo sajo", "apa saja yg penting halal")."""
+    return any(_any_work(literal_words(clause)) for clause in clauses(text))
+
+
+def said(text: str) -> str:
+    """``text`` without the clauses that say nothing about a livelihood.
+
+    A clause such as "belum ada", "kada tahu" (she does not know: not tofu) or "apa saja yang
+    penting halal" (any lawful work: not a halal certificate) names no skill and no trade; left in,
+    its words match offers by accident. Whether she is open to any work is read separately.
+    """
+    if not text:
+        return ""
+    kept = [c for c in clauses(text) if not is_empty_profile(c) and not _any_work(literal_words(c))]
+    return " , ".join(kept)

@@ -159,3 +159,24 @@ def test_livelihood_words_of_other_regions_are_concepts():
     novice = household("D", skills="balum ada, bingung", interests="handak bausaha bebek / itik",
                        experience="bantu laki bahuma", work_preference="own_business", assets=[])
     assert _order(offers, novice)[0] == "ITIK"
+
+
+def test_clauses_that_say_nothing_match_no_offer_by_accident():
+    """A woman who answered "don't know" would be shown tofu work, and "any lawful work" halal-certificate coaching."""
+    from matchmaker.matching.text import open_to_any_work, said
+
+    assert said("kada tahu") == "" and said("ndeq taok") == ""
+    assert said("apa saja yg penting halal") == "" and open_to_any_work("apa saja yg penting halal")
+    assert said("bisa masak, apa saja yg penting halal") == "bisa masak"
+    assert not open_to_any_work("jual apa saja di pasar")  # selling anything is still trade
+    offers = [
+        offer("TAHU", kind="supplier", title="Cari pemasok tahu & tempe", description="Tahu goreng buat warung.",
+              skills=["bikin tahu"]),
+        offer("HALAL", kind="mentoring", title="Pendampingan sertifikat halal & PIRT", description="Urus halal.",
+              skills=["urus halal"]),
+        offer("BURUH", kind="job", title="Buruh petik sayur harian", description="Petik & ikat sayur.", skills=[]),
+    ]
+    unsure = household("U", skills="kadada", interests="kada tahu", experience="", assets=[])
+    assert _order(offers, unsure)[0] == "BURUH"
+    anything = household("A", skills="-", interests="apa saja yg penting halal", experience="", assets=[])
+    assert _order(offers, anything)[0] == "BURUH"
