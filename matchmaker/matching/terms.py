@@ -63,6 +63,10 @@ ONLINE_WORDS = frozenset({"online", "daring", "zoom", "shopee", "tokopedia", "ti
 OPEN_KINDS = frozenset({"job", "bumdes", "padat_karya"})
 # Weight of open work for such a profile, relative to the "entry" term it is added to.
 OPEN_WORK = 0.5
+# How much more working from home counts for a woman who can work only at home (home_based_only)
+# than for one who would merely like to: an offer in her desa is feasible for her, but it is
+# work outside the house she said she cannot leave, so it is a weak fit at best.
+HOME_ONLY = 1.0
 # Concept sets are kept as int64 bit masks (one bit per livelihood concept).
 MAX_MASK_CONCEPTS = 62
 # Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
@@ -122,7 +126,7 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "desa": tier == 0,
         "kecamatan": tier == 1,
         "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
-        "home": o["home"] & h["wants_home"],
+        "home": (o["home"] & h["wants_home"]) * (1.0 + HOME_ONLY * h["hbo"]),
         "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
         "asset_has": asset_has,
         "asset_lack": asset_lack,

@@ -184,6 +184,16 @@ _ANY_WORK_FILLER = frozenset({
 }) | _WORK_WORDS
 
 
+# A clause about her own children ("anak masih bayi", "IRT, anak 3", "anak balita") is a circumstance
+# that the childcare constraint carries, not a wish to look after children for pay: words that say
+# the latter (someone else's child, a carer, pay) keep the clause.
+_CHILD_WORDS = frozenset({"anak", "anaknya", "bayi", "bayinya", "balita"})
+_CARER_WORDS = frozenset({"asuh", "pengasuh", "orang", "tetangga", "titip", "titipan", "upah", "gaji", "bayar",
+                          "jasa", "kerja", "bekerja", "pekerjaan", "tpa", "paud", "sitter", "daycare"})
+_CHILD_FILLER = frozenset({"masih", "kecil", "yang", "saya", "aku", "punya", "ada", "sekolah", "irt", "ibu",
+                           "rumah", "tangga", "dan", "di", "sd", "smp", "sma", "tk", "orangnya"})
+
+
 def clauses(text: str) -> list[str]:
     """The comma- or sentence-separated clauses of a free text."""
     return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
@@ -202,6 +212,12 @@ def _any_work(words: set[str]) -> bool:
     return says_any and (bool(words & _WORK_WORDS) or words <= _ANY_WORK_FILLER)
 
 
+def _own_children(clause: str, words: set[str]) -> bool:
+    if not words & _CHILD_WORDS or words & _CARER_WORDS:
+        return False
+    return "masih" in words or any(ch.isdigit() for ch in clause) or words <= _CHILD_WORDS | _CHILD_FILLER
+
+
 def open_to_any_work(text: str) -> bool:
     """Whether she says any work will do ("mau kerja apa aja", "karajo apo sajo", "apa saja yg penting halal")."""
     return any(_any_work(literal_words(clause)) for clause in clauses(text))
@@ -212,9 +228,17 @@ def said(text: str) -> str:
 
     A clause such as "belum ada", "kada tahu" (she does not know: not tofu) or "apa saja yang
     penting halal" (any lawful work: not a halal certificate) names no skill and no trade; left in,
-    its words match offers by accident. Whether she is open to any work is read separately.
+    its words match offers by accident; so does a clause about her own children ("anak masih
+    bayi" is why she needs work at home, not a wish to be a babysitter). Whether she is open to
+    any work, or tied to home by childcare, is read separately.
     """
     if not text:
         return ""
-    kept = [c for c in clauses(text) if not is_empty_profile(c) and not _any_work(literal_words(c))]
+    kept = []
+    for clause in clauses(text):
+        if is_empty_profile(clause):
+            continue
+        words = literal_words(clause)
+        if not _any_work(words) and not _own_children(clause, words):
+            kept.append(clause)
     return " , ".join(kept)

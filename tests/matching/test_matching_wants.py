@@ -26,9 +26,9 @@ def test_her_stated_interest_beats_an_incidental_word_match():
     cook = household("H", skills="biasa masak buat hajatan tetangga", interests="pengen jualan kue dititip ke warung2",
                      experience="bantu masak hajatan", work_preference="any", assets=[])
     assert _order(offers, cook) == ["KUE", "GULA"]
-    # Where her own desa pulls harder, the interest term is what still puts her wish first.
-    assert _order(offers, cook, desa=1.6) == ["KUE", "GULA"]
-    assert _order(offers, cook, desa=1.6, interest=0.0) == ["GULA", "KUE"]
+    # Where her own desa pulls much harder, the interest term is what still puts her wish first.
+    assert _order(offers, cook, desa=2.6) == ["KUE", "GULA"]
+    assert _order(offers, cook, desa=2.6, interest=0.0) == ["GULA", "KUE"]
 
 
 def test_capital_ranks_well_for_a_would_be_owner_without_the_means():
