@@ -53,6 +53,7 @@ from .terms import (
     DEFAULT_WEIGHTS,
     FEATURE_NAMES,
     INCOMPLETE_INFO,
+    LEVEL_KINDS,
     MAX_MASK_CONCEPTS,
     ONLINE_WORDS,
     OPEN_KINDS,
@@ -618,10 +619,11 @@ class MatchRanker(BaseEstimator):
             support,
             provider,
             self._concept_mask(core),
-            offer.kind == "training",
+            LEVEL_KINDS.get(offer.kind, 0),
             means,
             offer.kind in OPEN_KINDS,
             not ONLINE_WORDS.isdisjoint(core),
+            self._concept_mask(core, specific=True),
         )
 
     def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
@@ -705,7 +707,10 @@ class MatchRanker(BaseEstimator):
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
             want,
             self._concept_mask(self._norm(stated).split(), specific=True),
-            h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
+            # A would-be owner without equipment, or any woman not set on wages whose own words ask
+            # for the means to start or grow a business ("mau jual minyak lebih banyak", "pengen punya kolam").
+            (h.work_preference == "own_business" and not asset_bits(h.assets) & ~ASSET_BIT["smartphone"])
+            or (h.work_preference != "wage" and means),
             # Open to any work: she says so, or her profile names no skill and no livelihood she wants.
             (want == 0 and no_skill) or open_to_any_work(h.interests),
             # What she asks to learn; with no skill yet, whatever she wants to take up.
@@ -1006,8 +1011,8 @@ OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
     ("active", bool), ("open", bool), ("kind", np.int8), ("home", bool), ("reach", np.int8),
     ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
     ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
-    ("provider", np.int64), ("cmask", np.int64), ("training", bool), ("means", bool),
-    ("open_work", bool), ("online", bool),
+    ("provider", np.int64), ("cmask", np.int64), ("level", np.int8), ("means", bool),
+    ("open_work", bool), ("online", bool), ("smask", np.int64),
 )
 HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),

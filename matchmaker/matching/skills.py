@@ -34,6 +34,7 @@ WISH_OR_LACK = frozenset({"ingin", "mau", "belum", "tidak", "belajar", "cita", "
 # A wish to own something or to grow what she has ("pengen punya kolam", "nio tambah ternak",
 # "mau mengembangkan usaha") says she lacks the means; words as the literal normaliser leaves them.
 WISH = frozenset({"ingin", "mau"})
+MORE = frozenset({"lebih", "banyak"})  # "mau jual lebih banyak": to sell more is to grow
 GROW = frozenset({"tambah", "nambah", "menambah", "kembang", "mengembangkan", "memperbesar", "besar"})
 
 
@@ -70,7 +71,7 @@ def read_profile(household: HouseholdRecord) -> tuple[str, bool, str]:
                         ("interests", household.interests)):
         for clause in clauses(text):
             words = literal_words(clause)
-            if "modal" in words or bool(words & WISH and words & (GROW | {"punya"})):
+            if "modal" in words or bool(words & WISH and (words & (GROW | {"punya"}) or MORE <= words)):
                 means = True
             if "belajar" in words:
                 to_learn.append(clause)

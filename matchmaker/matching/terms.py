@@ -67,6 +67,9 @@ OPEN_WORK = 0.5
 # than for one who would merely like to: an offer in her desa is feasible for her, but it is
 # work outside the house she said she cannot leave, so it is a weak fit at best.
 HOME_ONLY = 1.0
+# The level an offer expects of her: +1 an offer that teaches (a course, an apprenticeship),
+# -1 one that pays for the skill (a job, a supply deal); other kinds say nothing of her level.
+LEVEL_KINDS = {"training": 1, "apprenticeship": 1, "job": -1, "supplier": -1}
 # Concept sets are kept as int64 bit masks (one bit per livelihood concept).
 MAX_MASK_CONCEPTS = 62
 # Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
@@ -136,13 +139,22 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "support": o["support"] & h["biz"],
         # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
         "interest": (o["cmask"] & h["want"]) != 0,
-        # A training in a field she already works in is a step back from a job in it (+1);
-        # a training in what she asks to learn is what she wants (-1, so the weight rewards it).
-        "trained": o["training"] * (((o["cmask"] & h["skilled"]) != 0).astype(np.float32)
-                                    - ((o["cmask"] & h["learn"]) != 0)),
-        # Capital and cooperatives for a woman who wants her own business and lacks the means.
-        "means": o["means"] & h["needs_means"],
+        # Her level against the offer's: teaching her a trade she already works in is a step back
+        # from a job in it (+1), and so is a job or supply deal in a trade she only asks to learn (+1:
+        # she lacks the skill); teaching her what she asks to learn is what she wants (-1, rewarded).
+        "trained": _level_gap(o, h),
+        # Capital and cooperatives for a woman who wants her own business and lacks the means,
+        # unless the offer's means serve another trade (a sewing machine on credit for a chip maker).
+        "means": o["means"] & h["needs_means"] & ((o["smask"] == 0) | ((o["smask"] & (h["skilled"] | h["want"])) != 0)),
     }
+
+
+def _level_gap(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> np.ndarray:
+    skilled = (o["cmask"] & h["skilled"]) != 0
+    learning = (o["cmask"] & h["learn"]) != 0
+    teaches = (o["level"] > 0).astype(np.float32)
+    pays = (o["level"] < 0) & learning & ~skilled
+    return teaches * (skilled.astype(np.float32) - learning) + pays
 
 
 def offer_terms(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from helpers import household, offer
 
 from matchmaker.matching import MatchRanker
+from matchmaker.matching.terms import FEATURE_NAMES
 
 NEXT_DESA = "32.01.16.2001"  # same kecamatan as the helpers' default desa
 
@@ -180,3 +181,40 @@ def test_clauses_that_say_nothing_match_no_offer_by_accident():
     assert _order(offers, unsure)[0] == "BURUH"
     anything = household("A", skills="-", interests="apa saja yg penting halal", experience="", assets=[])
     assert _order(offers, anything)[0] == "BURUH"
+
+
+def test_a_job_in_a_trade_she_only_wants_to_learn_ranks_below_the_course():
+    """A woman who cannot sew yet would be sent to a tailor's job before the beginners' course she asked for."""
+    offers = [
+        offer("KURSUS", kind="training", title="Pelatihan menjahit dasar (pemula)", skills=["jahit dasar"],
+              description="Belajar jahit dari nol."),
+        offer("PENJAHIT", kind="job", title="Penjahit di tempat (seragam & kebaya)", skills=["jahit seragam"],
+              description="Jahit seragam di konveksi."),
+        offer("MAGANG", kind="apprenticeship", title="Magang menjahit di konveksi", skills=["jahit baju"],
+              description="Belajar sambil kerja."),
+    ]
+    novice = household("N", skills="blm bisa apa2, tp mau belajar jahit", interests="mau jadi penjahit",
+                       experience="-", assets=[])
+    assert _order(offers, novice)[-1] == "PENJAHIT"
+    ids, X, _feasible, _incomplete = MatchRanker().fit(offers).pair_features(novice)
+    gap = dict(zip(ids, X[:, FEATURE_NAMES.index("trained")], strict=True))
+    assert gap == {"KURSUS": -1.0, "PENJAHIT": 1.0, "MAGANG": -1.0}  # she lacks the skill the job pays for
+    # A seamstress of ten years is shown the job first and the apprenticeship last.
+    skilled = household("S", skills="jahit baju & kebaya", interests="kerja jahit", experience="10 thn di konveksi",
+                        assets=["mesin jahit"])
+    assert _order(offers, skilled)[0] == "PENJAHIT"
+
+
+def test_capital_for_another_trade_is_no_means_for_her():
+    """A chip maker who wants to grow would see a sewing machine on credit as the means she needs."""
+    offers = [
+        offer("MESIN", kind="capital", title="Kredit mesin jahit & obras, cicilan mingguan", skills=["jahit"],
+              description="Mesin jahit dicicil."),
+        offer("MODAL", kind="capital", title="Modal usaha mikro tanpa agunan", skills=[],
+              description="Pinjaman modal untuk usaha ibu2."),
+    ]
+    maker = household("K", skills="bikin keripik singkong, dijual ke warung", interests="pengen produksi lebih banyak",
+                      experience="usaha keripik 3 thn", work_preference="own_business", assets=["kompor", "wajan"])
+    assert _order(offers, maker) == ["MODAL", "MESIN"]
+    from matchmaker.matching.skills import read_profile
+    assert read_profile(maker)[1]  # to sell or make more is to grow: she needs the means
