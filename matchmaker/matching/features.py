@@ -29,6 +29,9 @@ KINDS = (
 )
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 PREFS = ("wage", "own_business", "any")
+# The row of PREF_FIT for a woman whose profile names no skill and no livelihood she wants: she has
+# stated no preference to follow, so open work and programmes that take anyone suit her.
+BLANK_PREF = len(PREFS)
 PREF_CODE = {p: i for i, p in enumerate(PREFS)}
 ASSET_NAMES = tuple(ASSETS)
 ASSET_BIT = {name: 1 << i for i, name in enumerate(ASSET_NAMES)}
@@ -46,6 +49,9 @@ PREF_FIT = np.array(
         [1.0, 0.6, -0.4, -0.8, -0.9, 0.0, 0.6, 1.0, -0.9, -0.3],  # wage
         [-0.6, 0.0, 1.0, 0.5, 0.5, 0.3, 0.5, -0.6, 0.5, 0.5],  # own_business
         [0.5, 0.4, 0.5, 0.0, -0.2, 0.3, 0.6, 0.5, -0.2, 0.2],  # any
+        # Blank profile (BLANK_PREF): honest broad proposals first (issue 13 §2), not a trade's
+        # apprenticeship or a supply deal that needs a producer's skill.
+        [0.5, 0.0, 0.3, -0.3, -0.3, 0.3, 0.6, 0.6, -0.3, 0.3],  # blank
     ],
     dtype=np.float32,
 )

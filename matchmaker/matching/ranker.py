@@ -23,6 +23,7 @@ from sklearn.compose import ColumnTransformer
 from ..reference.regional import is_empty_profile
 from .features import (
     ASSET_BIT,
+    BLANK_PREF,
     CONSTRAINT_BIT,
     KIND_CODE,
     PREF_CODE,
@@ -694,8 +695,9 @@ class MatchRanker(BaseEstimator):
         # What she wants, by the clauses that name a livelihood ("kada tahu" is no wish for tofu).
         want = self._concept_mask(self._norm(said(h.interests)).split())
         no_skill = is_empty_profile(h.skills)
+        blank = want == 0 and no_skill and h.work_preference != "wage" and h.work_preference != "own_business"
         return (
-            PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
+            BLANK_PREF if blank else PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
             TIERS.get(h.travel, 0),
             bool(h.home_based_only),
             desa, kec, kab,

@@ -218,3 +218,20 @@ def test_capital_for_another_trade_is_no_means_for_her():
     assert _order(offers, maker) == ["MODAL", "MESIN"]
     from matchmaker.matching.skills import read_profile
     assert read_profile(maker)[1]  # to sell or make more is to grow: she needs the means
+
+
+def test_a_blank_profile_is_not_sent_to_a_trade_apprenticeship_next_door():
+    """A woman who wrote "-" would be offered a salon apprenticeship because it is in her desa, before work that takes anyone."""
+    offers = [
+        offer("MAGANG", kind="apprenticeship", title="Magang salon: potong rambut & rias", skills=["rias"],
+              description="Belajar salon."),
+        offer("HARIAN", kind="job", title="Bantu jemur padi & isi karung di penggilingan", skills=["angkat karung"],
+              description="Dibayar harian.", village_code=NEXT_DESA),
+    ]
+    blank = household("B", skills="-", interests="belum ada", experience="IRT", work_preference="any",
+                      travel="kecamatan", assets=[])
+    assert _order(offers, blank) == ["HARIAN", "MAGANG"]
+    # The same woman, once she says she wants to learn hairdressing, is shown the apprenticeship first.
+    keen = household("K", skills="-", interests="pengen belajar salon & rias", experience="IRT",
+                     work_preference="any", travel="kecamatan", assets=[])
+    assert _order(offers, keen)[0] == "MAGANG"
