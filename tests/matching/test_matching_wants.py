@@ -221,7 +221,7 @@ def test_capital_for_another_trade_is_no_means_for_her():
 
 
 def test_a_blank_profile_is_not_sent_to_a_trade_apprenticeship_next_door():
-    """A woman who wrote "-" would be offered a salon apprenticeship because it is in her desa, before work that takes anyone."""
+    """A woman who wrote "-" would be offered a salon apprenticeship in her desa before work that takes anyone."""
     offers = [
         offer("MAGANG", kind="apprenticeship", title="Magang salon: potong rambut & rias", skills=["rias"],
               description="Belajar salon."),
