@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -223,6 +224,7 @@ def open_to_any_work(text: str) -> bool:
     return any(_any_work(literal_words(clause)) for clause in clauses(text))
 
 
+@lru_cache(maxsize=65536)
 def said(text: str) -> str:
     """``text`` without the clauses that say nothing about a livelihood.
 
@@ -234,11 +236,13 @@ def said(text: str) -> str:
     """
     if not text:
         return ""
-    kept = []
-    for clause in clauses(text):
-        if is_empty_profile(clause):
-            continue
-        words = literal_words(clause)
-        if not _any_work(words) and not _own_children(clause, words):
-            kept.append(clause)
-    return " , ".join(kept)
+    return " , ".join(clause for clause in clauses(text) if _says_something(clause))
+
+
+@lru_cache(maxsize=65536)
+def _says_something(clause: str) -> bool:
+    # Clauses repeat across profiles ("IRT", "belum ada", "kerja di rumah"): each is read once.
+    if is_empty_profile(clause):
+        return False
+    words = literal_words(clause)
+    return not _any_work(words) and not _own_children(clause, words)
