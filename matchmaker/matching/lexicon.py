@@ -157,6 +157,24 @@ _add(("craft", "batik"), "sasirangan jumput celup")
 _add(("retail",), "lapak kelontong asongan")
 _add(("packing",), "pabrik operator")  # factory work is packing and line work, in any region
 _add(("tourism",), "pemandu cinderamata souvenir")
+# General livelihood words that profiles and offers all over the country use and that the groups
+# above missed: garments, hand embroidery and beadwork, woven hats and bags, pottery and jewellery,
+# regional cakes and dishes, spices and herbs, sea work, shop and office work, line work.
+_add(("sewing",), "kebaya busana jas jilbab")
+_add(("craft", "embroidery"), "sulam kerancang manik payet")
+_add(("craft", "weaving"), "songkok caping ketak sutra sutera gedogan atbm")
+_add(("craft",), "tas dompet gerabah tembikar keramik cukli")
+_add(("craft", "jewellery"), "perhiasan permata akik cincin mutiara kecubung")
+_add(("food", "baking"), "wajik lemper apam apang bingka risoles onde serabi")
+_add(("food", "cooking"), "rendang gulai bumbu lemang ketupat plecing taliwang bulayak")
+_add(("food", "snack"), "tape peyek rengginang")
+_add(("food", "herbal"), "jamu ramu rempah kunyit jahe temulawak")
+_add(("farming",), "kentang rawit mete kunyit jahe")
+_add(("fish", "livestock"), "laut perahu melaut")
+_add(("beauty",), "kosmetik rambut")
+_add(("retail",), "pramuniaga kasir")
+_add(("office",), "admin administrasi komputer kantor ketik excel")
+_add(("packing",), "timbang bungkus kupas jemur")
 
 # Assets: canonical asset -> words that reveal it in a household's asset list
 # or in an offer's requirements.

@@ -23,6 +23,7 @@ from sklearn.compose import ColumnTransformer
 from ..reference.regional import is_empty_profile
 from .features import (
     ASSET_BIT,
+    BLANK_PREF,
     CONSTRAINT_BIT,
     KIND_CODE,
     PREF_CODE,
@@ -53,6 +54,7 @@ from .terms import (
     DEFAULT_WEIGHTS,
     FEATURE_NAMES,
     INCOMPLETE_INFO,
+    LEVEL_KINDS,
     MAX_MASK_CONCEPTS,
     ONLINE_WORDS,
     OPEN_KINDS,
@@ -61,7 +63,7 @@ from .terms import (
     pair_terms,
 )
 from .terms import feasible as feasible_mask
-from .text import IndonesianNormalizer, default_normalizer
+from .text import IndonesianNormalizer, default_normalizer, said
 
 FUZZY_TOKEN_CUTOFF = 80.0
 
@@ -346,8 +348,8 @@ class MatchRanker(BaseEstimator):
         hh = _Store()
         hh.cols_parts = []  # type: ignore[attr-defined]
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
-        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        heads = self._norm(household_core_text(household))
+        idx, val = self._query_vector(full, heads, [(heads, 1.0), (full, 0.5)])
         hh.tokens.append(frozenset(full.split()))
         h_cols = self._household_cols(household, heads, full)
         cache: dict[str, bool] = {}
@@ -458,8 +460,8 @@ class MatchRanker(BaseEstimator):
         ids = [store.ids[i] for i in rows]
         w = self.weights_
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
-        idx, val = self._query_vector(full, self._norm(household_core_text(household)), [(heads, 1.0), (full, 0.5)])
+        heads = self._norm(household_core_text(household))
+        idx, val = self._query_vector(full, heads, [(heads, 1.0), (full, 0.5)])
         text_part = idx < self._n_text_features()
         n = len(store)
         # The query and the index carry sqrt(w) each: a partial product is w * cosine.
@@ -506,7 +508,7 @@ class MatchRanker(BaseEstimator):
         store = self.offers_
         i = store.row_of[offer_id]
         full = self._norm(household_text(household))
-        heads = self._norm(household.skills + " . " + household.interests)
+        heads = self._norm(household_core_text(household))
         h_cols = self._household_cols(household, heads, full)
         raw = float(X[0] @ self.feature_weights())
         return self._explain(store.records[i], store.phrases[i], household, frozenset(full.split()), h_cols,
@@ -618,10 +620,11 @@ class MatchRanker(BaseEstimator):
             support,
             provider,
             self._concept_mask(core),
-            offer.kind == "training",
+            LEVEL_KINDS.get(offer.kind, 0),
             means,
             offer.kind in OPEN_KINDS,
             not ONLINE_WORDS.isdisjoint(core),
+            self._concept_mask(core, specific=True),
         )
 
     def _append_offers(self, offers: list[OfferRecord], full: list[str], core: list[str],
@@ -662,7 +665,7 @@ class MatchRanker(BaseEstimator):
             text = self._fast_text_vector(full[0], core[0])
         else:
             text = sp.csr_matrix(self.text_vectorizer_.transform(_two_columns(full, core)), dtype=np.float32)
-        heads = [self._norm(h.skills + " . " + h.interests) for h in households]
+        heads = [self._norm(household_core_text(h)) for h in households]
         concepts = weighted_concepts(self.concept_vectorizer_, [(heads, 1.0), (full, 0.5)])
         if not hasattr(store, "cols_parts"):
             store.cols_parts = []  # type: ignore[attr-defined]
@@ -689,10 +692,12 @@ class MatchRanker(BaseEstimator):
         experience = self._norm(h.experience).split()
         info = profile_information(head.split()) + profile_information(experience)
         own_words = set(self._norm(h.skills).split()) | set(experience)
-        want = self._concept_mask(interest_tokens)
+        # What she wants, by the clauses that name a livelihood ("kada tahu" is no wish for tofu).
+        want = self._concept_mask(self._norm(said(h.interests)).split())
         no_skill = is_empty_profile(h.skills)
+        blank = want == 0 and no_skill and h.work_preference != "wage" and h.work_preference != "own_business"
         return (
-            PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
+            BLANK_PREF if blank else PREF_CODE.get(h.work_preference, PREF_CODE["any"]),
             TIERS.get(h.travel, 0),
             bool(h.home_based_only),
             desa, kec, kab,
@@ -704,7 +709,10 @@ class MatchRanker(BaseEstimator):
             h.work_preference == "own_business" and bool(BUSINESS_WORDS & own_words),
             want,
             self._concept_mask(self._norm(stated).split(), specific=True),
-            h.work_preference == "own_business" and (not asset_bits(h.assets) & ~ASSET_BIT["smartphone"] or means),
+            # A would-be owner without equipment, or any woman not set on wages whose own words ask
+            # for the means to start or grow a business ("mau jual minyak lebih banyak", "pengen punya kolam").
+            (h.work_preference == "own_business" and not asset_bits(h.assets) & ~ASSET_BIT["smartphone"])
+            or (h.work_preference != "wage" and means),
             # Open to any work: she says so, or her profile names no skill and no livelihood she wants.
             (want == 0 and no_skill) or open_to_any_work(h.interests),
             # What she asks to learn; with no skill yet, whatever she wants to take up.
@@ -1005,8 +1013,8 @@ OFFER_DTYPES: tuple[tuple[str, Any], ...] = (
     ("active", bool), ("open", bool), ("kind", np.int8), ("home", bool), ("reach", np.int8),
     ("desa", np.int32), ("kec", np.int32), ("kab", np.int32), ("hours", np.float32), ("req", np.int64),
     ("remaining", np.float32), ("pending", np.float32), ("soft", np.float32), ("support", bool),
-    ("provider", np.int64), ("cmask", np.int64), ("training", bool), ("means", bool),
-    ("open_work", bool), ("online", bool),
+    ("provider", np.int64), ("cmask", np.int64), ("level", np.int8), ("means", bool),
+    ("open_work", bool), ("online", bool), ("smask", np.int64),
 )
 HOUSEHOLD_DTYPES: tuple[tuple[str, Any], ...] = (
     ("pref", np.int8), ("travel", np.int8), ("hbo", bool), ("desa", np.int32), ("kec", np.int32),

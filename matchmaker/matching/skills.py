@@ -17,14 +17,15 @@ What counts:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from .features import SkillPhrase, asset_bits
 from .lexicon import ASSET_REQUIREMENT_HINTS
 from .schema import HouseholdRecord, OfferRecord
-from .text import IndonesianNormalizer
+from .text import clauses, literal_words, open_to_any_work
+
+__all__ = ["SkillReasons", "SkillVocabulary", "clauses", "open_to_any_work", "read_profile", "states_a_skill"]
 
 # Standard Indonesian words (after the colloquial and regional maps) that make a clause a
 # wish or a lack rather than something she can do: "pengen", "hoyong", "pgn" map to "ingin",
@@ -33,8 +34,8 @@ WISH_OR_LACK = frozenset({"ingin", "mau", "belum", "tidak", "belajar", "cita", "
 # A wish to own something or to grow what she has ("pengen punya kolam", "nio tambah ternak",
 # "mau mengembangkan usaha") says she lacks the means; words as the literal normaliser leaves them.
 WISH = frozenset({"ingin", "mau"})
+MORE = frozenset({"lebih", "banyak"})  # "mau jual lebih banyak": to sell more is to grow
 GROW = frozenset({"tambah", "nambah", "menambah", "kembang", "mengembangkan", "memperbesar", "besar"})
-_CLAUSE = re.compile(r"[^,;.\n\r!?|/()]+")
 
 
 @runtime_checkable
@@ -48,25 +49,9 @@ class SkillVocabulary(Protocol):
         """The skill's name in ``lang`` (``id`` or ``en``)."""
 
 
-_LITERAL: IndonesianNormalizer | None = None
-
-
-def _literal_words(text: str) -> set[str]:
-    """The words of ``text`` mapped to standard forms, keeping wish and negation words."""
-    global _LITERAL
-    if _LITERAL is None:
-        _LITERAL = IndonesianNormalizer(stopwords=(), stem=False)
-    return set(_LITERAL.tokens(text))
-
-
-def clauses(text: str) -> list[str]:
-    """The comma- or sentence-separated clauses of a free text."""
-    return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
-
-
 def states_a_skill(clause: str) -> bool:
     """Whether a clause says what she can do: not a wish or a lack, not what she owns."""
-    words = _literal_words(clause)
+    words = literal_words(clause)
     return not words & WISH_OR_LACK and not _owns(words, clause)
 
 
@@ -85,23 +70,14 @@ def read_profile(household: HouseholdRecord) -> tuple[str, bool, str]:
     for field, text in (("skills", household.skills), ("experience", household.experience),
                         ("interests", household.interests)):
         for clause in clauses(text):
-            words = _literal_words(clause)
-            if "modal" in words or bool(words & WISH and words & (GROW | {"punya"})):
+            words = literal_words(clause)
+            if "modal" in words or bool(words & WISH and (words & (GROW | {"punya"}) or MORE <= words)):
                 means = True
             if "belajar" in words:
                 to_learn.append(clause)
             if field != "interests" and not words & WISH_OR_LACK and not _owns(words, clause):
                 stated.append(clause)
     return " . ".join(stated), means, " . ".join(to_learn)
-
-
-def open_to_any_work(text: str) -> bool:
-    """Whether she says any work will do ("mau kerja apa aja", "karajo apo sajo", "gawe naon wae")."""
-    for clause in clauses(text):
-        words = _literal_words(clause)
-        if words & {"kerja", "bekerja", "pekerjaan"} and ({"apa", "saja"} <= words or "apapun" in words):
-            return True
-    return False
 
 
 def _owns(words: set[str], clause: str) -> bool:

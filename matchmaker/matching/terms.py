@@ -21,6 +21,8 @@ from .features import ASSET_BIT, CONSTRAINT_BIT, PREF_WEIGHTED
 # both halves gained, and means, neutral there, for the women it is meant for).
 # Retuned on three districts (Bogor, Padang Pariaman, Banjar), each split in halves the same
 # way: concept, desa, pref and support moved only where every district's halves agreed.
+# With Bone added as a fourth district, asset_lack moved (a required asset she lacks stops her:
+# the same step helped on the four together and on three of the four alone).
 # Kept as a plain dict so callers can override single entries.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text": 1.0,
@@ -32,7 +34,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "home": 0.35,
     "hours": 0.75,
     "asset_has": 0.2,
-    "asset_lack": -0.8,
+    "asset_lack": -1.3,
     "hardship": -1.0,
     "places": 0.15,
     "entry": 1.1,
@@ -63,6 +65,13 @@ ONLINE_WORDS = frozenset({"online", "daring", "zoom", "shopee", "tokopedia", "ti
 OPEN_KINDS = frozenset({"job", "bumdes", "padat_karya"})
 # Weight of open work for such a profile, relative to the "entry" term it is added to.
 OPEN_WORK = 0.5
+# How much more working from home counts for a woman who can work only at home (home_based_only)
+# than for one who would merely like to: an offer in her desa is feasible for her, but it is
+# work outside the house she said she cannot leave, so it is a weak fit at best.
+HOME_ONLY = 1.0
+# The level an offer expects of her: +1 an offer that teaches (a course, an apprenticeship),
+# -1 one that pays for the skill (a job, a supply deal); other kinds say nothing of her level.
+LEVEL_KINDS = {"training": 1, "apprenticeship": 1, "job": -1, "supplier": -1}
 # Concept sets are kept as int64 bit masks (one bit per livelihood concept).
 MAX_MASK_CONCEPTS = 62
 # Livelihood fields too broad to say she already does the same thing ("food" covers chips and catering).
@@ -122,7 +131,7 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "desa": tier == 0,
         "kecamatan": tier == 1,
         "pref": PREF_WEIGHTED[h["pref"], o["kind"]],
-        "home": o["home"] & h["wants_home"],
+        "home": (o["home"] & h["wants_home"]) * (1.0 + HOME_ONLY * h["hbo"]),
         "hours": -np.fmin(np.fmax(hours_gap, 0.0), 1.5),
         "asset_has": asset_has,
         "asset_lack": asset_lack,
@@ -132,13 +141,22 @@ def pair_terms(o: dict[str, np.ndarray], h: dict[str, np.ndarray],
         "support": o["support"] & h["biz"],
         # Her stated wish, by livelihood field: weighs on top of any word that happens to match.
         "interest": (o["cmask"] & h["want"]) != 0,
-        # A training in a field she already works in is a step back from a job in it (+1);
-        # a training in what she asks to learn is what she wants (-1, so the weight rewards it).
-        "trained": o["training"] * (((o["cmask"] & h["skilled"]) != 0).astype(np.float32)
-                                    - ((o["cmask"] & h["learn"]) != 0)),
-        # Capital and cooperatives for a woman who wants her own business and lacks the means.
-        "means": o["means"] & h["needs_means"],
+        # Her level against the offer's: teaching her a trade she already works in is a step back
+        # from a job in it (+1), and so is a job or supply deal in a trade she only asks to learn (+1:
+        # she lacks the skill); teaching her what she asks to learn is what she wants (-1, rewarded).
+        "trained": _level_gap(o, h),
+        # Capital and cooperatives for a woman who wants her own business and lacks the means,
+        # unless the offer's means serve another trade (a sewing machine on credit for a chip maker).
+        "means": o["means"] & h["needs_means"] & ((o["smask"] == 0) | ((o["smask"] & (h["skilled"] | h["want"])) != 0)),
     }
+
+
+def _level_gap(o: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> np.ndarray:
+    skilled = (o["cmask"] & h["skilled"]) != 0
+    learning = (o["cmask"] & h["learn"]) != 0
+    teaches = (o["level"] > 0).astype(np.float32)
+    pays = (o["level"] < 0) & learning & ~skilled
+    return teaches * (skilled.astype(np.float32) - learning) + pays
 
 
 def offer_terms(o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..reference.regional import standardise
+from ..reference.regional import is_empty_profile, standardise
 from .lexicon import COLLOQUIAL, STEM_EXCEPTIONS, STOPWORDS
 
 _TOKEN_RE = re.compile(r"[a-z]+(?:2)?")
@@ -170,3 +171,78 @@ def default_normalizer() -> IndonesianNormalizer:
     if _DEFAULT is None:
         _DEFAULT = IndonesianNormalizer()
     return _DEFAULT
+
+
+# ---------------------------------------------------------- clauses of a profile
+_CLAUSE = re.compile(r"[^,;.\n\r!?|/()]+")
+_LITERAL: IndonesianNormalizer | None = None
+_WORK_WORDS = frozenset({"kerja", "bekerja", "pekerjaan"})
+# Words of a clause that says any work will do and nothing more ("apa saja yang penting halal",
+# "apapun asal halal", "iya, apa saja"): "halal" there means lawful work, not a halal certificate.
+_ANY_WORK_FILLER = frozenset({
+    "apa", "saja", "apapun", "yang", "penting", "halal", "asal", "boleh", "mau", "ingin", "bisa",
+    "iya", "ya", "iye", "saya", "aku", "juga", "pun", "terserah", "semua", "jadi", "nanti",
+}) | _WORK_WORDS
+
+
+# A clause about her own children ("anak masih bayi", "IRT, anak 3", "anak balita") is a circumstance
+# that the childcare constraint carries, not a wish to look after children for pay: words that say
+# the latter (someone else's child, a carer, pay) keep the clause.
+_CHILD_WORDS = frozenset({"anak", "anaknya", "bayi", "bayinya", "balita"})
+_CARER_WORDS = frozenset({"asuh", "pengasuh", "orang", "tetangga", "titip", "titipan", "upah", "gaji", "bayar",
+                          "jasa", "kerja", "bekerja", "pekerjaan", "tpa", "paud", "sitter", "daycare"})
+_CHILD_FILLER = frozenset({"masih", "kecil", "yang", "saya", "aku", "punya", "ada", "sekolah", "irt", "ibu",
+                           "rumah", "tangga", "dan", "di", "sd", "smp", "sma", "tk", "orangnya"})
+
+
+def clauses(text: str) -> list[str]:
+    """The comma- or sentence-separated clauses of a free text."""
+    return [c.strip() for c in _CLAUSE.findall(text or "") if c.strip()]
+
+
+def literal_words(text: str) -> set[str]:
+    """The words of ``text`` mapped to standard forms, keeping wish and negation words."""
+    global _LITERAL
+    if _LITERAL is None:
+        _LITERAL = IndonesianNormalizer(stopwords=(), stem=False)
+    return set(_LITERAL.tokens(text))
+
+
+def _any_work(words: set[str]) -> bool:
+    says_any = {"apa", "saja"} <= words or "apapun" in words or "terserah" in words
+    return says_any and (bool(words & _WORK_WORDS) or words <= _ANY_WORK_FILLER)
+
+
+def _own_children(clause: str, words: set[str]) -> bool:
+    if not words & _CHILD_WORDS or words & _CARER_WORDS:
+        return False
+    return "masih" in words or any(ch.isdigit() for ch in clause) or words <= _CHILD_WORDS | _CHILD_FILLER
+
+
+def open_to_any_work(text: str) -> bool:
+    """Whether she says any work will do ("mau kerja apa aja", "karajo apo sajo", "apa saja yg penting halal")."""
+    return any(_any_work(literal_words(clause)) for clause in clauses(text))
+
+
+@lru_cache(maxsize=65536)
+def said(text: str) -> str:
+    """``text`` without the clauses that say nothing about a livelihood.
+
+    A clause such as "belum ada", "kada tahu" (she does not know: not tofu) or "apa saja yang
+    penting halal" (any lawful work: not a halal certificate) names no skill and no trade; left in,
+    its words match offers by accident; so does a clause about her own children ("anak masih
+    bayi" is why she needs work at home, not a wish to be a babysitter). Whether she is open to
+    any work, or tied to home by childcare, is read separately.
+    """
+    if not text:
+        return ""
+    return " , ".join(clause for clause in clauses(text) if _says_something(clause))
+
+
+@lru_cache(maxsize=65536)
+def _says_something(clause: str) -> bool:
+    # Clauses repeat across profiles ("IRT", "belum ada", "kerja di rumah"): each is read once.
+    if is_empty_profile(clause):
+        return False
+    words = literal_words(clause)
+    return not _any_work(words) and not _own_children(clause, words)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from helpers import household, offer
 
 from matchmaker.matching import MatchRanker
+from matchmaker.matching.terms import FEATURE_NAMES
 
 NEXT_DESA = "32.01.16.2001"  # same kecamatan as the helpers' default desa
 
@@ -26,9 +27,9 @@ def test_her_stated_interest_beats_an_incidental_word_match():
     cook = household("H", skills="biasa masak buat hajatan tetangga", interests="pengen jualan kue dititip ke warung2",
                      experience="bantu masak hajatan", work_preference="any", assets=[])
     assert _order(offers, cook) == ["KUE", "GULA"]
-    # Where her own desa pulls harder, the interest term is what still puts her wish first.
-    assert _order(offers, cook, desa=1.6) == ["KUE", "GULA"]
-    assert _order(offers, cook, desa=1.6, interest=0.0) == ["GULA", "KUE"]
+    # Where her own desa pulls much harder, the interest term is what still puts her wish first.
+    assert _order(offers, cook, desa=2.3) == ["KUE", "GULA"]
+    assert _order(offers, cook, desa=2.3, interest=0.0) == ["GULA", "KUE"]
 
 
 def test_capital_ranks_well_for_a_would_be_owner_without_the_means():
@@ -99,8 +100,8 @@ def test_a_blank_profile_gets_open_work_in_reach_before_word_accidents():
     # A woman who named her trade is not pushed towards open work.
     skilled = household("S", skills="bisa lipat kardus", interests="kerja borongan di rumah", experience="",
                         work_preference="any", assets=[])
-    got = scores(skilled)
-    assert got["HARIAN"] == got["SETOR"]
+    _ids, X, _feasible, _incomplete = MatchRanker().fit(offers).pair_features(skilled)
+    assert not X[:, FEATURE_NAMES.index("entry")].any()
 
 
 def test_a_programme_that_names_capital_counts_as_capital_for_a_would_be_owner():
@@ -159,3 +160,78 @@ def test_livelihood_words_of_other_regions_are_concepts():
     novice = household("D", skills="balum ada, bingung", interests="handak bausaha bebek / itik",
                        experience="bantu laki bahuma", work_preference="own_business", assets=[])
     assert _order(offers, novice)[0] == "ITIK"
+
+
+def test_clauses_that_say_nothing_match_no_offer_by_accident():
+    """A woman who answered "don't know" would be shown tofu work, and "any lawful work" halal-certificate coaching."""
+    from matchmaker.matching.text import open_to_any_work, said
+
+    assert said("kada tahu") == "" and said("ndeq taok") == ""
+    assert said("apa saja yg penting halal") == "" and open_to_any_work("apa saja yg penting halal")
+    assert said("bisa masak, apa saja yg penting halal") == "bisa masak"
+    assert not open_to_any_work("jual apa saja di pasar")  # selling anything is still trade
+    offers = [
+        offer("TAHU", kind="supplier", title="Cari pemasok tahu & tempe", description="Tahu goreng buat warung.",
+              skills=["bikin tahu"]),
+        offer("HALAL", kind="mentoring", title="Pendampingan sertifikat halal & PIRT", description="Urus halal.",
+              skills=["urus halal"]),
+        offer("BURUH", kind="job", title="Buruh petik sayur harian", description="Petik & ikat sayur.", skills=[]),
+    ]
+    unsure = household("U", skills="kadada", interests="kada tahu", experience="", assets=[])
+    assert _order(offers, unsure)[0] == "BURUH"
+    anything = household("A", skills="-", interests="apa saja yg penting halal", experience="", assets=[])
+    assert _order(offers, anything)[0] == "BURUH"
+
+
+def test_a_job_in_a_trade_she_only_wants_to_learn_ranks_below_the_course():
+    """A woman who cannot sew yet would be sent to a tailor's job before the beginners' course she asked for."""
+    offers = [
+        offer("KURSUS", kind="training", title="Pelatihan menjahit dasar (pemula)", skills=["jahit dasar"],
+              description="Belajar jahit dari nol."),
+        offer("PENJAHIT", kind="job", title="Penjahit di tempat (seragam & kebaya)", skills=["jahit seragam"],
+              description="Jahit seragam di konveksi."),
+        offer("MAGANG", kind="apprenticeship", title="Magang menjahit di konveksi", skills=["jahit baju"],
+              description="Belajar sambil kerja."),
+    ]
+    novice = household("N", skills="blm bisa apa2, tp mau belajar jahit", interests="mau jadi penjahit",
+                       experience="-", assets=[])
+    assert _order(offers, novice)[-1] == "PENJAHIT"
+    ids, X, _feasible, _incomplete = MatchRanker().fit(offers).pair_features(novice)
+    gap = dict(zip(ids, X[:, FEATURE_NAMES.index("trained")], strict=True))
+    assert gap == {"KURSUS": -1.0, "PENJAHIT": 1.0, "MAGANG": -1.0}  # she lacks the skill the job pays for
+    # A seamstress of ten years is shown the job first and the apprenticeship last.
+    skilled = household("S", skills="jahit baju & kebaya", interests="kerja jahit", experience="10 thn di konveksi",
+                        assets=["mesin jahit"])
+    assert _order(offers, skilled)[0] == "PENJAHIT"
+
+
+def test_capital_for_another_trade_is_no_means_for_her():
+    """A chip maker who wants to grow would see a sewing machine on credit as the means she needs."""
+    offers = [
+        offer("MESIN", kind="capital", title="Kredit mesin jahit & obras, cicilan mingguan", skills=["jahit"],
+              description="Mesin jahit dicicil."),
+        offer("MODAL", kind="capital", title="Modal usaha mikro tanpa agunan", skills=[],
+              description="Pinjaman modal untuk usaha ibu2."),
+    ]
+    maker = household("K", skills="bikin keripik singkong, dijual ke warung", interests="pengen produksi lebih banyak",
+                      experience="usaha keripik 3 thn", work_preference="own_business", assets=["kompor", "wajan"])
+    assert _order(offers, maker) == ["MODAL", "MESIN"]
+    from matchmaker.matching.skills import read_profile
+    assert read_profile(maker)[1]  # to sell or make more is to grow: she needs the means
+
+
+def test_a_blank_profile_is_not_sent_to_a_trade_apprenticeship_next_door():
+    """A woman who wrote "-" would be offered a salon apprenticeship in her desa before work that takes anyone."""
+    offers = [
+        offer("MAGANG", kind="apprenticeship", title="Magang salon: potong rambut & rias", skills=["rias"],
+              description="Belajar salon."),
+        offer("HARIAN", kind="job", title="Bantu jemur padi & isi karung di penggilingan", skills=["angkat karung"],
+              description="Dibayar harian.", village_code=NEXT_DESA),
+    ]
+    blank = household("B", skills="-", interests="belum ada", experience="IRT", work_preference="any",
+                      travel="kecamatan", assets=[])
+    assert _order(offers, blank) == ["HARIAN", "MAGANG"]
+    # The same woman, once she says she wants to learn hairdressing, is shown the apprenticeship first.
+    keen = household("K", skills="-", interests="pengen belajar salon & rias", experience="IRT",
+                     work_preference="any", travel="kecamatan", assets=[])
+    assert _order(offers, keen)[0] == "MAGANG"

@@ -57,6 +57,7 @@ SENTENCES: dict[str, list[tuple[str, str]]] = {
         ("Piare sampi kance manuk", "pelihara sapi dengan ayam"),
         ("Tao masak nasiq kance empaq", "bisa masak nasi dengan ikan"),
         ("Jage kanak kodeq tiap jelo", "jaga anak kecil hari"),
+        ("Tiang tao masak begawe, bedagang topat", "saya bisa masak hajatan berdagang ketupat"),
     ],
     "min": [
         ("Ambo pandai mamasak randang jo karupuak", "saya pandai masak rendang dengan kerupuk"),
