@@ -96,3 +96,17 @@ def test_a_long_preview_is_paged_with_the_button_above_and_below(app, client, lo
     assert len(_pairs(second)) == 5 and not set(_pairs(second)) & set(_pairs(first))
     response = client.post("/matches/batch", data={**_confirm_data(second), "pair": _pairs(second)})
     assert response.status_code == 302 and db.session.query(Match).count() == 5
+
+
+def test_two_women_with_the_same_nik_ending_are_told_apart_by_birth_date(app, client, login_as):
+    """Two women whose NIKs both end in 0001 would look the same in the preview the coordinator confirms."""
+    import datetime as dt
+
+    from matchmaker.extensions import db
+
+    _offer, women = _world(households=2, places=2)
+    women[0].birth_date, women[1].birth_date = dt.date(1985, 3, 12), dt.date(1991, 7, 4)
+    db.session.commit()
+    login_as(Role.COORDINATOR)
+    html = _html(client.get(f"/matches/batch?kecamatan={CIBUNGBULANG}"))
+    assert "lahir 12 Mar 1985" in html and "lahir 4 Jul 1991" in html
