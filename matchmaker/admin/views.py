@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from ..auth.services import AccountError
 from ..extensions import db
 from ..labels import label
 from ..models import OrgStatus, Role, User
+from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..partners import services as partner_services
 from . import services
 from .forms import ConfirmForm, RejectOrganizationForm, StaffAccountForm, SuspendOrganizationForm
@@ -127,9 +128,13 @@ def reinstate_organization(organization_id: int):
 @bp.route("/users")
 @roles_required(*MANAGERS)
 def users():
-    """Accounts this coordinator (or the admin) looks after."""
+    """Accounts this coordinator (or the admin) looks after, one page at a time (a district has hundreds)."""
+    everyone = services.manageable_users(current_user)
+    per_page = current_app.config["PER_PAGE"]
+    page = clamp_page(page_arg(), len(everyone), per_page)
     return render_template(
-        "admin/users.html", users=services.manageable_users(current_user), confirm_form=ConfirmForm()
+        "admin/users.html", users=page_slice(everyone, page, per_page), total=len(everyone), page=page,
+        pages=page_count(len(everyone), per_page), confirm_form=ConfirmForm(),
     )
 
 
