@@ -153,10 +153,11 @@ def edit(household_id: int):
         form = HouseholdForm()
         _prepare_form(form, request.form.getlist("skills"))
     if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
+        data = form.to_data(form.resolved_desa_code)
+        # Words of sheet cells no vocabulary knew: the form does not show them, so it must not erase them.
+        data.profile_notes = household.profile_notes or ""
         try:
-            changed = services.update_household(
-                current_user, household, form.to_data(form.resolved_desa_code), form.skills.data
-            )
+            changed = services.update_household(current_user, household, data, form.skills.data)
         except services.HouseholdError as error:
             _apply_error(form, error)
         else:

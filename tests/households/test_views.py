@@ -274,3 +274,18 @@ def test_forged_update_row_numbers_are_ignored(caseload, client):
     assert _preferences(households) == ["wage", "wage"]
     result = db.session.get(HouseholdImport, batch.id).result
     assert result["updated"] == 0 and result["skipped"] == 2 and result["imported"] == 0
+
+
+def test_editing_a_profile_keeps_the_notes_an_import_kept(caseload, client):
+    """Saving the edit form would silently erase the sheet words the import kept because no list knew them."""
+    household = caseload["own"][0]
+    household.profile_notes = "Kendala: ngurus mertua"
+    db.session.commit()
+    log_in(client, caseload["facilitator"])
+    data = dict(FORM, nik=household.nik, birth_date=household.birth_date.isoformat(), full_name=household.full_name,
+                hours_per_week="12")
+    response = client.post(f"/households/{household.id}/edit", data=data)
+    assert response.status_code == 302, _errors(response)
+    db.session.expire_all()
+    saved = db.session.get(Household, household.id)
+    assert saved.hours_per_week == 12 and saved.profile_notes == "Kendala: ngurus mertua"
