@@ -136,9 +136,10 @@ def app() -> Iterator[Flask]:
         db.session.remove()
         if BACKEND == "postgresql":
             _empty_postgres_tables()
-        else:
-            # Each test's app has its own in-memory database: closing it is dropping it.
-            db.engine.dispose()
+        # Each test builds its own app and engine: close its pool now (for SQLite's in-memory database
+        # that drops it), or PostgreSQL's connections pile up until the server refuses new clients.
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 @pytest.fixture
