@@ -547,12 +547,8 @@ _STOPWORDS = stopwords("search")
 MATCH_CUTOFF = 78
 
 
-def _fold(text: str) -> str:
-    return fold_accents(text)
-
-
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_fold(text))
+    return _WORD.findall(fold_accents(text))
 
 
 def query_words(query: str) -> list[str]:
