@@ -22,11 +22,14 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from ..forms import AppForm, email_address, indonesian_phone, max_length, new_password, required
-from ..labels import choices
-from ..models import OfferStatus, Reach
-from ..reference.choices import home_district_code
+from ..i18n import current_language
+from ..labels import choices, label
+from ..models import OfferKind, OfferStatus, Organization, OrgKind, Reach
+from ..reference.choices import home_district_code, kecamatan_choices
 from ..reference.resolver import resolve_region_field
+from ..reference.skills import vocabulary
 from ..submissions import OnceOnlyForm
+from . import services
 
 
 class RupiahField(IntegerField):
@@ -191,6 +194,43 @@ class OfferForm(DesaPicker, OnceOnlyForm):
     )
 
 
+    def to_data(self) -> services.OfferData:
+        """The validated fields as the offer services take them."""
+        return services.OfferData(
+            kind=self.kind.data,
+            title=self.title.data,
+            description=self.description.data or "",
+            skills_text=self.skills_text.data or "",
+            places=self.places.data,
+            desa_code=self.desa_code.data,
+            home_based=self.home_based.data,
+            reach=self.reach.data,
+            hours_per_week=self.hours_per_week.data,
+            schedule=self.schedule.data,
+            pay_amount=self.pay_amount.data,
+            pay_terms=self.pay_terms.data,
+            funding_source=self.funding_source.data if "funding_source" in self else None,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            status=self.status.data,
+        )
+
+
+def offer_form(organization: Organization, offer: object | None = None, **kwargs: object) -> OfferForm:
+    """The offer form of ``organization``: the kinds and reaches it may choose, a funding source for programs.
+
+    ``kwargs`` go to the form (``formdata``, ``meta``): the API fills it from a JSON body.
+    """
+    form = OfferForm(obj=offer, **kwargs)
+    form.kind.choices = [(kind, label("offer_kind", kind)) for kind in services.allowed_kinds(organization)]
+    form.reach.choices = [(reach, label("reach", reach)) for reach in services.allowed_reaches(organization)]
+    if organization.kind == OrgKind.VILLAGE_OFFICE:
+        form.funding_source.choices = [("", _l("— not chosen —"))] + choices("funding_source")
+    else:
+        del form.funding_source
+    return form
+
+
 class ActionForm(AppForm):
     """An empty form: a button protected by the CSRF token."""
 
@@ -222,3 +262,31 @@ class PartnerSearchForm(AppForm):
     q = SearchField(_l("Search"), description=_l("Name, sector or village; typos are fine."))
     kind = SelectField(_l("Kind of partner"), validators=[Optional()])
     kecamatan = SelectField(_l("Sub-district (kecamatan)"), validators=[Optional()])
+
+
+def kecamatan_filter_choices() -> list[tuple[str, str]]:
+    """The sub-district filter's choices: all, then each kecamatan of the district."""
+    return [("", _l("All sub-districts"))] + list(kecamatan_choices())
+
+
+def offer_search_form(formdata: object) -> OfferSearchForm:
+    """The offer search's filters read from ``formdata`` (the query string), with their choices."""
+    form = OfferSearchForm(formdata)
+    locale = current_language()
+    form.kind.choices = [("", _l("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
+    form.category.choices = [("", _l("All categories"))] + [
+        (category.slug, category.label(locale)) for category in vocabulary().categories
+    ]
+    form.kecamatan.choices = kecamatan_filter_choices()
+    return form
+
+
+def search_filters(form: OfferSearchForm) -> services.OfferFilters:
+    """The filters of a validated search form; a filter whose value is not a choice is left out."""
+    return services.OfferFilters(
+        q=form.q.data or "",
+        kind=form.kind.data if not form.kind.errors else None,
+        category=form.category.data if not form.category.errors else None,
+        kecamatan=form.kecamatan.data if not form.kecamatan.errors else None,
+        open_only=form.show.data != "all",
+    )

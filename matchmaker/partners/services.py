@@ -634,6 +634,8 @@ class OfferFilters:
     category: str | None = None
     kecamatan: str | None = None
     open_only: bool = True
+    # Set for a partner's own list: every offer of her organization, drafts included.
+    organization_id: int | None = None
 
 
 def _label_text(group: str, code: str | None) -> str:
@@ -703,12 +705,14 @@ _search_cache = _SearchCache()
 
 def _offer_conditions(viewer: User, filters: OfferFilters, today: dt.date, taken) -> list[ColumnElement[bool]]:
     """SQL conditions of the offers ``filters`` select (places taken come from ``taken``)."""
-    conditions: list[ColumnElement[bool]] = [
-        Organization.status == OrgStatus.ACTIVE,
-        Offer.status != OfferStatus.DRAFT,
-    ]
-    if viewer.role == Role.COORDINATOR:
-        conditions.append(region_within(Organization.desa_code, viewer.area_codes))
+    conditions: list[ColumnElement[bool]]
+    if filters.organization_id is not None:
+        # Its members see all of their organization's offers, whatever its state (as on "my offers").
+        conditions = [Offer.organization_id == filters.organization_id]
+    else:
+        conditions = [Organization.status == OrgStatus.ACTIVE, Offer.status != OfferStatus.DRAFT]
+        if viewer.role == Role.COORDINATOR:
+            conditions.append(region_within(Organization.desa_code, viewer.area_codes))
     if filters.kind:
         conditions.append(Offer.kind == filters.kind)
     if filters.kecamatan:
@@ -796,7 +800,7 @@ def _cache_offer_documents(keys: list[tuple]) -> None:
             )
 
 
-def _matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> list[int]:
+def matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> list[int]:
     """Ids of the offers ``filters`` select, best match first (newest first without a query)."""
     taken = places_taken_subquery()
     conditions = _offer_conditions(viewer, filters, today, taken)
@@ -817,7 +821,7 @@ def _matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> 
     return sorted((document.key for document in documents if document.key in scores), key=lambda key: -scores[key])
 
 
-def _rows_in_order(ids: list[int], today: dt.date) -> list[OfferRow]:
+def rows_in_order(ids: list[int], today: dt.date) -> list[OfferRow]:
     """The rows of offers ``ids`` (places taken, derived status), in that order."""
     if not ids:
         return []
@@ -833,7 +837,7 @@ def search_offers(viewer: User, filters: OfferFilters, today: dt.date | None = N
     Without a query the newest come first. See :func:`search_offers_page` for one page.
     """
     today = today or clock.today()
-    return _rows_in_order(_matching_offer_ids(viewer, filters, today), today)
+    return rows_in_order(matching_offer_ids(viewer, filters, today), today)
 
 
 @dataclass(frozen=True)
@@ -856,9 +860,9 @@ def search_offers_page(
 ) -> OfferPage:
     """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
     today = today or clock.today()
-    ids = _matching_offer_ids(viewer, filters, today)
+    ids = matching_offer_ids(viewer, filters, today)
     page = clamp_page(page, len(ids), per_page)
-    return OfferPage(_rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)
+    return OfferPage(rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)
 
 
 @dataclass(frozen=True)

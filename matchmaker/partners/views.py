@@ -12,15 +12,25 @@ from ..auth.decorators import roles_required
 from ..extensions import db
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import OfferKind, OfferStatus, OrgKind, Role, User
+from ..models import OfferStatus, OrgKind, Role, User
 from ..pagination import page_arg
 from ..phones import whatsapp_link
 from ..reference.choices import desa_choices, home_district_code, kecamatan_choices
 from ..reference.resolver import describe_region
-from ..reference.skills import vocabulary
 from . import services
 from .cli import close_expired_command
-from .forms import ActionForm, MemberForm, OfferForm, OfferSearchForm, PartnerSearchForm, ProfileForm
+from .forms import (
+    ActionForm,
+    MemberForm,
+    OfferForm,
+    PartnerSearchForm,
+    ProfileForm,
+    kecamatan_filter_choices,
+    offer_form,
+    offer_search_form,
+    search_filters,
+)
+from .messages import offer_error, status_error
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 bp.cli.add_command(close_expired_command)
@@ -205,21 +215,6 @@ def member_access(member_id: int):
 
 # --- Own offers ---------------------------------------------------------------------------------
 
-OFFER_ERRORS = {
-    "bad_kind": lambda: _("Choose a kind from the list."),
-    "required": lambda: _("This field is required."),
-    "bad_places": lambda: _("Between 1 and 1000 places."),
-    "bad_region": lambda: _("Choose a village from the list."),
-    "bad_reach": lambda: _("Choose from the list."),
-    "bad_hours": lambda: _("Between 1 and 84 hours."),
-    "bad_amount": lambda: _("The amount cannot be negative."),
-    "bad_funding": lambda: _("Choose a funding source from the list."),
-    "end_before_start": lambda: _("The end date is before the start date."),
-    "ended": lambda: _("This date has passed: move the end date to open the offer."),
-    "bad_status": lambda: _("Choose from the list."),
-}
-
-
 @bp.route("/offers")
 @roles_required(*Role.PARTNERS)
 def my_offers():
@@ -234,42 +229,10 @@ def my_offers():
     )
 
 
-def _offer_form(organization, offer=None) -> OfferForm:
-    form = OfferForm(obj=offer)
-    form.kind.choices = [(kind, label("offer_kind", kind)) for kind in services.allowed_kinds(organization)]
-    form.reach.choices = [(reach, label("reach", reach)) for reach in services.allowed_reaches(organization)]
-    if organization.kind == OrgKind.VILLAGE_OFFICE:
-        form.funding_source.choices = [("", _("— not chosen —"))] + choices("funding_source")
-    else:
-        del form.funding_source
-    return form
-
-
-def _offer_data(form: OfferForm) -> services.OfferData:
-    return services.OfferData(
-        kind=form.kind.data,
-        title=form.title.data,
-        description=form.description.data or "",
-        skills_text=form.skills_text.data or "",
-        places=form.places.data,
-        desa_code=form.desa_code.data,
-        home_based=form.home_based.data,
-        reach=form.reach.data,
-        hours_per_week=form.hours_per_week.data,
-        schedule=form.schedule.data,
-        pay_amount=form.pay_amount.data,
-        pay_terms=form.pay_terms.data,
-        funding_source=form.funding_source.data if "funding_source" in form else None,
-        start_date=form.start_date.data,
-        end_date=form.end_date.data,
-        status=form.status.data,
-    )
-
-
 def _attach_errors(form: OfferForm, errors: dict[str, str]) -> None:
     for name, code in errors.items():
         target = form.desa_name if name == "desa_code" else getattr(form, name, None) or form.title
-        target.errors.append(OFFER_ERRORS[code]())
+        target.errors.append(offer_error(code))
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
@@ -279,13 +242,13 @@ def new_offer():
     organization = _organization_or_404()
     if not services.can_publish(organization):
         return render_template("partners/cannot_publish.html", organization=organization), 403
-    form = _offer_form(organization)
+    form = offer_form(organization)
     if form.validate_on_submit():
         earlier = submissions.claim(form, current_user, fallback_url=url_for("partners.my_offers"))
         if earlier is not None:
             return submissions.redirect_to_earlier(earlier)
         try:
-            offer = services.create_offer(current_user, _offer_data(form))
+            offer = services.create_offer(current_user, form.to_data())
         except services.OfferInvalid as exc:
             db.session.rollback()
             _attach_errors(form, exc.errors)
@@ -309,10 +272,10 @@ def edit_offer(offer_id: int):
         abort(404)
     if not services.can_publish(organization):
         return render_template("partners/cannot_publish.html", organization=organization), 403
-    form = _offer_form(organization, offer)
+    form = offer_form(organization, offer)
     if form.validate_on_submit():
         try:
-            services.update_offer(current_user, offer, _offer_data(form))
+            services.update_offer(current_user, offer, form.to_data())
         except services.OfferInvalid as exc:
             db.session.rollback()
             _attach_errors(form, exc.errors)
@@ -342,11 +305,7 @@ def offer_status(offer_id: int):
     try:
         services.set_offer_status(current_user, offer, status)
     except services.PartnerError as exc:
-        messages = {
-            "not_active": _("Your organization cannot publish while it is not verified or is suspended."),
-            "ended": _("This date has passed: move the end date to open the offer."),
-        }
-        flash(messages.get(exc.code, _("Choose from the list.")), "warning")
+        flash(status_error(exc.code), "warning")
     else:
         flash(_("“%(title)s” is now: %(status)s.", title=offer.title, status=label("offer_status", status)), "success")
     return redirect(url_for("partners.offer_detail", offer_id=offer.id))
@@ -400,14 +359,6 @@ def offer_detail(offer_id: int):
     )
 
 
-def _kind_filter_choices() -> list[tuple[str, str]]:
-    return [("", _("All kinds"))] + [(kind, label("offer_kind", kind)) for kind in OfferKind.ALL]
-
-
-def _kecamatan_filter_choices() -> list[tuple[str, str]]:
-    return [("", _("All sub-districts"))] + list(kecamatan_choices())
-
-
 @bp.route("/search")
 @roles_required(*BROWSERS)
 def search():
@@ -416,21 +367,10 @@ def search():
     Offers past their end date are filtered and labelled by date in the query itself; persisting
     "closed" is left to the owner's page and `flask partners close-expired`, not every search.
     """
-    form = OfferSearchForm(request.args)
+    form = offer_search_form(request.args)
     locale = current_language()
-    form.kind.choices = _kind_filter_choices()
-    form.category.choices = [("", _("All categories"))] + [
-        (category.slug, category.label(locale)) for category in vocabulary().categories
-    ]
-    form.kecamatan.choices = _kecamatan_filter_choices()
     form.validate()
-    filters = services.OfferFilters(
-        q=form.q.data or "",
-        kind=form.kind.data if not form.kind.errors else None,
-        category=form.category.data if not form.category.errors else None,
-        kecamatan=form.kecamatan.data if not form.kecamatan.errors else None,
-        open_only=form.show.data != "all",
-    )
+    filters = search_filters(form)
     page_number = page_arg()
     # One page of cards: a list of thousands of offers is too heavy for a phone on a weak signal.
     page = services.search_offers_page(current_user, filters, page_number, current_app.config["PER_PAGE"])
@@ -444,7 +384,7 @@ def directory():
     """Facilitators and coordinators browse the verified partners."""
     form = PartnerSearchForm(request.args)
     form.kind.choices = [("", _("Businesses and village offices"))] + choices("org_kind")
-    form.kecamatan.choices = _kecamatan_filter_choices()
+    form.kecamatan.choices = kecamatan_filter_choices()
     form.validate()
     rows = services.search_partners(
         current_user,
