@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, IntegerField, StringField
+from wtforms import Field, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..extensions import db
 from ..forms import AppForm, max_length, required
 from ..models import Region, RegionLevel
 from ..reference.regions import normalize_code
+from ..reference.skills import vocabulary
 
 MAX_RESULTS = 50
 
@@ -56,3 +57,20 @@ class RegionSearchForm(QueryForm):
 
 class SkillSearchForm(QueryForm):
     """``q`` and ``limit`` of ``/api/skills/search``."""
+
+
+class RegionFilterForm(RegionSearchForm):
+    """``/api/v1/regions``: the search's parameters, the text optional (without it, regions in code order)."""
+
+    q = StringField(_l("Search text"), validators=[Optional(), max_length(100)])
+
+
+class SkillFilterForm(SkillSearchForm):
+    """``/api/v1/skills``: an optional search text and a skill category."""
+
+    q = StringField(_l("Search text"), validators=[Optional(), max_length(100)])
+    category = SelectField(_l("Skill category"), validators=[Optional()])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", "")] + [(category.slug, category.slug) for category in vocabulary().categories]

@@ -171,7 +171,11 @@ class OfferForm(DesaPicker, OnceOnlyForm):
     )
     pay_amount = RupiahField(
         _l("Pay or support (Rupiah)"),
-        validators=[Optional(), NumberRange(min=0, message=_l("The amount cannot be negative."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("The amount cannot be negative.")),
+            NumberRange(max=services.MAX_PAY_AMOUNT, message=_l("At most Rp2.000.000.000.")),
+        ],
     )
     pay_terms = StringField(
         _l("Pay terms"),

@@ -18,6 +18,7 @@ OFFER_ERRORS = {
     "bad_reach": _l("Choose from the list."),
     "bad_hours": _l("Between 1 and 84 hours."),
     "bad_amount": _l("The amount cannot be negative."),
+    "amount_too_large": _l("At most Rp2.000.000.000."),
     "bad_funding": _l("Choose a funding source from the list."),
     "end_before_start": _l("The end date is before the start date."),
     "ended": _l("This date has passed: move the end date to open the offer."),

@@ -65,6 +65,8 @@ PROGRAM_REACHES = (Reach.VILLAGE, Reach.SUBDISTRICT)
 FUNDING_SOURCES = tuple(LABELS["funding_source"])
 KBLI_SECTORS = tuple(LABELS["kbli_sector"])
 BROWSER_ROLES = (Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN)
+# Pay is stored in an INTEGER column: two billion Rupiah is past any offer and inside its range.
+MAX_PAY_AMOUNT = 2_000_000_000
 
 
 class PartnerError(Refusal, ValueError):
@@ -402,6 +404,8 @@ def validate_offer(organization: Organization, data: OfferData, today: dt.date) 
         errors["hours_per_week"] = "bad_hours"
     if data.pay_amount is not None and data.pay_amount < 0:
         errors["pay_amount"] = "bad_amount"
+    elif data.pay_amount is not None and data.pay_amount > MAX_PAY_AMOUNT:
+        errors["pay_amount"] = "amount_too_large"
     is_program = organization.kind == OrgKind.VILLAGE_OFFICE
     if data.funding_source and (not is_program or data.funding_source not in FUNDING_SOURCES):
         errors["funding_source"] = "bad_funding"

@@ -210,6 +210,34 @@ def region_path(region: Region) -> str:
     return ", ".join(names)
 
 
+def list_regions(
+    session: Session,
+    *,
+    level: str | None = None,
+    within: str | None = None,
+    parent: str | None = None,
+    after: str | None = None,
+    limit: int = 25,
+) -> list[Region]:
+    """Regions in code order, one page at a time: those of ``level``, below ``within`` (a dotted
+    code), children of ``parent``, and after the code ``after`` (the last of the previous page)."""
+    statement = select(Region).order_by(Region.code).limit(limit)
+    if level:
+        statement = statement.where(Region.level == level)
+    if within:
+        statement = statement.where(Region.code.startswith(within + "."))
+    if parent:
+        statement = statement.where(Region.parent_code == parent)
+    if after:
+        statement = statement.where(Region.code > after)
+    return list(session.scalars(statement))
+
+
+def parent_code_of(code: str) -> str | None:
+    """``32.01.16`` → ``32.01``; a province has no parent."""
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
 def _ancestors(code: str) -> Iterable[str]:
     """``32.01.16`` → ``32``, ``32.01``."""
     parts = code.split(".")

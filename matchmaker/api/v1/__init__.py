@@ -69,7 +69,11 @@ def init_api(app: Flask) -> Api:
     api = Api(app)
     from .docs import bp as docs_bp
     from .households import blp as households_blp
+    from .offers import blp as offers_blp
+    from .reference import blp as reference_blp
 
     api.register_blueprint(households_blp)
+    api.register_blueprint(offers_blp)
+    api.register_blueprint(reference_blp)
     app.register_blueprint(docs_bp)
     return api
