@@ -36,6 +36,7 @@ from werkzeug.security import generate_password_hash
 from matchmaker.admin.services import suspend_organization
 from matchmaker.api.v1.core import etag_of
 from matchmaker.api.v1.households import full_representation
+from matchmaker.api.v1.offers import offer_etag
 from matchmaker.auth.services import issue_password_reset
 from matchmaker.auth.tokens import create_token
 from matchmaker.clock import today as local_today
@@ -589,6 +590,18 @@ def _api_household(world: World) -> dict[str, Any]:
             "desa_code": SUKAMAJU, "skills_text": "jahit baju", "components": {"anak_sd": 2}}
 
 
+def _api_offer(world: World) -> dict[str, Any]:
+    return {"kind": OfferKind.JOB, "title": "Penjahit gamis baru", "skills_text": "jahit, obras", "places": 3,
+            "desa_code": SUKAMAJU, "reach": "kecamatan", "pay_amount": 1500000}
+
+
+def _current_etag(world: World, key: str) -> str:
+    """The ETag a GET of the object named ``key`` gives now (offers are ``o…``, households the rest)."""
+    if key.startswith("o"):
+        return offer_etag(db.session.get(Offer, world.ids[key]))
+    return etag_of(full_representation(db.session.get(Household, world.ids[key])))
+
+
 LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin biz_s"
 FACILITATOR_SIDE = "fac_a coord"
 
@@ -855,6 +868,43 @@ ROWS: list[Row] = [
     API("api_v1_households.update_household", "PATCH", "/api/v1/households/{hB}",
         "401 404 200 403 403 403 403 403 403", "hB", data={"address": "Kp. Baru RT 01/01"}, if_match="hB",
         writers="fac_b"),
+    # api v1 offers: the search's readers see what the search shows, a partner her own; only she writes
+    API("api_v1_offers.list_offers", "GET", "/api/v1/offers", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_offers.list_offers", "GET", "/api/v1/offers?q=jahit&show=all", "401 200 200 200 200 200 200 200 200",
+        "search"),
+    API("api_v1_offers.get_offer", "GET", "/api/v1/offers/{oX}", "401 200 200 200 404 404 200 200 404", "oX"),
+    API("api_v1_offers.get_offer", "GET", "/api/v1/offers/{oY}", "401 200 200 404 200 404 200 200 404", "oY"),
+    API("api_v1_offers.get_offer", "GET", "/api/v1/offers/{oV}", "401 200 200 404 404 200 200 200 404", "oV"),
+    API("api_v1_offers.get_offer", "GET", "/api/v1/offers/{oS}", "401 404 404 404 404 404 200 200 200",
+        "suspended S's"),
+    API("api_v1_offers.create_offer", "POST", "/api/v1/offers", "401 403 403 201 201 422 403 403 403", "a job",
+        data=_api_offer, writers="biz_x biz_y", independent=True),
+    API("api_v1_offers.update_offer", "PATCH", "/api/v1/offers/{oX}", "401 403 403 200 404 404 403 403 404", "oX",
+        data={"title": "Penjahit gamis (diperbarui)"}, if_match="oX", writers="biz_x"),
+    API("api_v1_offers.update_offer", "PATCH", "/api/v1/offers/{oY}", "401 403 403 404 200 404 403 403 404", "oY",
+        data={"places": 5}, if_match="oY", writers="biz_y"),
+    API("api_v1_offers.update_offer", "PATCH", "/api/v1/offers/{oS}", "401 403 403 404 404 404 403 403 403", "oS",
+        data={"places": 5}, if_match="oS"),
+    API("api_v1_offers.set_offer_status", "POST", "/api/v1/offers/{oX}/status", "401 403 403 200 404 404 403 403 404",
+        "close oX", data={"status": OfferStatus.CLOSED}, if_match="oX", writers="biz_x"),
+    API("api_v1_offers.set_offer_status", "POST", "/api/v1/offers/{oS}/status", "401 403 403 404 404 404 403 403 200",
+        "close oS while suspended", data={"status": OfferStatus.CLOSED}, if_match="oS", writers="biz_s"),
+    # api v1 reference data: read-only, any valid token
+    API("api_v1_reference.list_regions", "GET", "/api/v1/regions?q=Sukamaju", "401 200 200 200 200 200 200 200 200",
+        "search"),
+    API("api_v1_reference.list_regions", "GET", f"/api/v1/regions?level=kecamatan&within={TEST_DISTRICT}",
+        "401 200 200 200 200 200 200 200 200", "kecamatan of the district"),
+    API("api_v1_reference.get_region", "GET", f"/api/v1/regions/{SUKAMAJU}", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.region_children", "GET", f"/api/v1/regions/{CIBUNGBULANG}/children",
+        "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.list_skills", "GET", "/api/v1/skills", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.list_skills", "GET", "/api/v1/skills?q=jahit", "401 200 200 200 200 200 200 200 200",
+        "search"),
+    API("api_v1_reference.skill_categories", "GET", "/api/v1/skills/categories", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.get_skill", "GET", "/api/v1/skills/menjahit", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.list_vocabularies", "GET", "/api/v1/vocabularies", "401 200 200 200 200 200 200 200 200"),
+    API("api_v1_reference.get_vocabulary", "GET", "/api/v1/vocabularies/offer_kind",
+        "401 200 200 200 200 200 200 200 200"),
 ]
 
 
@@ -994,8 +1044,7 @@ def test_api(env, row):
         if actor in world.tokens:
             headers["Authorization"] = f"Bearer {world.tokens[actor]}"
         if row.if_match:
-            household = db.session.get(Household, world.ids[row.if_match])
-            headers["If-Match"] = f'"{etag_of(full_representation(household))}"'
+            headers["If-Match"] = f'"{_current_etag(world, row.if_match)}"'
         before = env.before()
         client = env.client(actor)  # logged in too: the session cookie must change nothing
         response = client.open(url, method=row.method, json=row.form(world), headers=headers)

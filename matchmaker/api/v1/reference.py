@@ -18,7 +18,8 @@ from ...api.forms import RegionFilterForm, SkillFilterForm
 from ...extensions import db
 from ...i18n import current_language
 from ...reference import vocabulary as vocabularies
-from ...reference.regions import list_regions, normalize_code, parent_code_of
+from ...reference.regions import list_regions as regions_in_code_order
+from ...reference.regions import normalize_code, parent_code_of
 from ...reference.resolver import MAX_LIMIT as MAX_REGION_MATCHES
 from ...reference.resolver import RegionMatch, describe_region, search_regions
 from ...reference.skill_resolver import MAX_LIMIT as MAX_SKILL_MATCHES
@@ -99,7 +100,7 @@ def _keyset_page(codes_page: list[str], size: int, fingerprint: str) -> tuple[li
 @blp.arguments(RegionFilterSchema, location="query", as_kwargs=True)
 @blp.response(200, RegionPageSchema)
 @_problems(401, 422, 429)
-def list_regions_route(cursor: str | None = None, limit: int | None = None, **args: Any):
+def list_regions(cursor: str | None = None, limit: int | None = None, **args: Any):
     """Regions (provinsi, kabupaten, kecamatan, desa). With `q`, the desa picker's search: names as people
     write them (typos, old spellings, a kecamatan after a comma) or a code prefix, best first, at most
     its 50 best matches; without `q`, every region of `level` within `within`, in code order."""
@@ -117,7 +118,7 @@ def list_regions_route(cursor: str | None = None, limit: int | None = None, **ar
         items = [_region(match, match.score) for match in page]
     else:
         after = (decode_cursor(cursor, fingerprint) or {}).get("after")
-        codes = [region.code for region in list_regions(db.session, level=level, within=within,
+        codes = [region.code for region in regions_in_code_order(db.session, level=level, within=within,
                                                         after=str(after) if after else None, limit=size + 1)]
         items, next_cursor = _keyset_page(codes, size, fingerprint)
     g.api_audit_detail = {"count": len(items)}
@@ -153,7 +154,7 @@ def region_children(code: str, cursor: str | None = None, limit: int | None = No
     size = page_size(limit)
     fingerprint = query_fingerprint({"parent": parent.code})
     after = (decode_cursor(cursor, fingerprint) or {}).get("after")
-    codes = [region.code for region in list_regions(db.session, parent=parent.code,
+    codes = [region.code for region in regions_in_code_order(db.session, parent=parent.code,
                                                     after=str(after) if after else None, limit=size + 1)]
     items, next_cursor = _keyset_page(codes, size, fingerprint)
     g.api_audit_detail = {"count": len(items)}
