@@ -228,6 +228,8 @@ def test_offer_validation_shows_errors_next_to_fields(app, client, login_as):
         as_text=True
     )
     assert "Tanggal ini sudah lewat" in page
+    page = client.post("/partners/offers/new", data=_offer_form(pay_amount="Rp3.000.000.000")).get_data(as_text=True)
+    assert "Maksimal Rp2.000.000.000." in page  # not a server error when the INTEGER column would overflow
     assert db.session.scalar(select(Offer)) is None
 
 

@@ -26,6 +26,7 @@ from ...reference.skill_resolver import MAX_LIMIT as MAX_SKILL_MATCHES
 from ...reference.skill_resolver import search_skills
 from ...reference.skills import SkillEntry, vocabulary
 from .core import decode_cursor, encode_cursor, page_size, problem, protect, query_fingerprint, refuse_nul
+from .schemas import ListArgsSchema
 from .schemas_reference import (
     CategoryListSchema,
     RegionFilterSchema,
@@ -144,7 +145,7 @@ def get_region(code: str):
 
 
 @blp.route("/regions/<code>/children", methods=["GET"])
-@blp.arguments(RegionFilterSchema(only=("cursor", "limit")), location="query", as_kwargs=True)
+@blp.arguments(ListArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, RegionPageSchema)
 @_problems(401, 404, 422, 429)
 def region_children(code: str, cursor: str | None = None, limit: int | None = None):
