@@ -19,6 +19,7 @@ from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
 from ..tasks import services as task_services
+from ..tasks.views import ExportForm
 from . import importer, services
 from .exporter import export_caseload
 from .forms import ConfirmForm, FilterForm, HouseholdForm, ImportForm
@@ -69,16 +70,24 @@ def index():
     filters = form.filters()
     page = services.caseload(current_user, filters, page_arg(), current_app.config["PER_PAGE"])
     args = {key: value for key, value in request.args.items() if key != "page" and value}
+    # As for imports: past the threshold the export is written by the worker (a button that asks for it).
+    queued_export = page.total > task_services.export_threshold()
     return render_template(
-        "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik
+        "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik,
+        queued_export=queued_export, export_form=ExportForm() if queued_export else None,
     )
 
 
 @bp.route("/export.xlsx")
 @roles_required(*VIEWERS)
 def export():
-    """The filtered caseload as .xlsx (audited)."""
-    content, _count = export_caseload(current_user, _filter_form().filters())
+    """The filtered caseload as .xlsx (audited); a large one is written in the background instead."""
+    filters = _filter_form().filters()
+    if services.caseload(current_user, filters, 1, 1).total > task_services.export_threshold():
+        flash(_("This export is large: it is prepared in the background. Press “Export to Excel” to ask for it."),
+              "info")
+        return redirect(url_for("households.index", **{k: v for k, v in request.args.items() if v}))
+    content, _count = export_caseload(current_user, filters)
     name = f"kpm-{clock.today():%Y%m%d}.xlsx"
     return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
