@@ -80,6 +80,22 @@ def queue_import(facilitator: User, content: bytes, filename: str, *, update_exi
     return job
 
 
+def submit_import(facilitator: User, content: bytes, filename: str, *, update_existing: bool,
+                  request_key: str) -> tuple[object | None, Job | None]:
+    """What an upload does, from the page or the API: ``(kept upload, None)`` for a sheet read and
+    checked at once, ``(None, job)`` for one over :func:`import_threshold` rows, checked by the worker.
+
+    Raises :class:`importer.ImportFileError` (too large, wrong type, unreadable …) for a small
+    sheet; a large one refused by the importer ends as the job's refusal.
+    """
+    from ..households import importer
+
+    if sheet_rows_over(content, filename, import_threshold()):
+        return None, queue_import(facilitator, content, filename, update_existing=update_existing,
+                                  request_key=request_key)
+    return importer.create_import(facilitator, content, filename, update_existing=update_existing), None
+
+
 def queue_batch_plan(actor: User, kecamatan_code: str, *, lang: str, request_key: str) -> Job:
     """Compute a kecamatan's batch proposals in the background (nothing written).
 
