@@ -138,7 +138,8 @@ def _refused(error: importer.ImportFileError, status: int = 422):
 @roles_required(Role.FACILITATOR)
 @blp.arguments(ImportUploadSchema, location="multipart")
 @blp.doc(parameters=[IDEMPOTENCY_KEY])
-@blp.response(201, ImportSchema, headers=ETAG_HEADER)
+@blp.response(201, ImportSchema, headers={**ETAG_HEADER, "Location": {
+    "description": "The upload's address.", "schema": {"type": "string"}}})
 @blp.alt_response(202, schema=JobSchema, headers=LOCATION_HEADER,
                   description="A large sheet: checked in the background; follow the job (Location).")
 @problems(401, 403, 413, 422, 429)
