@@ -42,8 +42,15 @@ def register_error_handlers(app: Flask) -> None:
         return render(403, _("Not allowed"), _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
-    def not_found(_error):
+    def not_found(error):
+        if _under_api(request.path):
+            return _api_problem(error)
         return render(404, _("Page not found"), _("The page does not exist or is not available to you."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        # Pages keep werkzeug's plain answer; the API answers problem+json.
+        return _api_problem(error) if _under_api(request.path) else error
 
     @app.errorhandler(413)
     def too_large(_error):
@@ -68,6 +75,19 @@ def register_error_handlers(app: Flask) -> None:
         return render(
             500, _("Something went wrong"), _("The error has been noted. Try again, or tell your coordinator.")
         )
+
+
+def _under_api(path: str) -> bool:
+    from .api.v1.core import is_api_path
+
+    return is_api_path(path)
+
+
+def _api_problem(error):
+    """An unknown path or a wrong method under /api/v1: problem+json in the caller's language."""
+    from .api.v1.core import answer_unrouted
+
+    return answer_unrouted(error)
 
 
 def _too_many_attempts():

@@ -19,6 +19,7 @@ from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
 from ..tasks import services as task_services
+from ..tasks.views import ExportForm
 from . import importer, services
 from .exporter import export_caseload
 from .forms import ConfirmForm, FilterForm, HouseholdForm, ImportForm
@@ -31,7 +32,7 @@ bp = Blueprint("households", __name__, url_prefix="/households")
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_PER_PAGE = 50
-PREVIEW_TABS = ("error", "held", "new", "update", "skip", "all")
+PREVIEW_TABS = (*importer.PREVIEW_STATUSES, "all")
 
 
 def _household_or_404(household_id: int) -> Household:
@@ -69,16 +70,24 @@ def index():
     filters = form.filters()
     page = services.caseload(current_user, filters, page_arg(), current_app.config["PER_PAGE"])
     args = {key: value for key, value in request.args.items() if key != "page" and value}
+    # As for imports: past the threshold the export is written by the worker (a button that asks for it).
+    queued_export = page.total > task_services.export_threshold()
     return render_template(
-        "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik
+        "households/index.html", form=form, filters=filters, page=page, args=args, mask_nik=mask_nik,
+        queued_export=queued_export, export_form=ExportForm() if queued_export else None,
     )
 
 
 @bp.route("/export.xlsx")
 @roles_required(*VIEWERS)
 def export():
-    """The filtered caseload as .xlsx (audited)."""
-    content, _count = export_caseload(current_user, _filter_form().filters())
+    """The filtered caseload as .xlsx (audited); a large one is written in the background instead."""
+    filters = _filter_form().filters()
+    if services.caseload(current_user, filters, 1, 1).total > task_services.export_threshold():
+        flash(_("This export is large: it is prepared in the background. Press “Export to Excel” to ask for it."),
+              "info")
+        return redirect(url_for("households.index", **{k: v for k, v in request.args.items() if v}))
+    content, _count = export_caseload(current_user, filters)
     name = f"kpm-{clock.today():%Y%m%d}.xlsx"
     return send_file(_bytes_io(content), mimetype=XLSX, as_attachment=True, download_name=name)
 
@@ -280,18 +289,17 @@ def import_upload():
         update_existing = form.update_existing.data == "update"
         # Reading one byte past the limit tells "too large" without holding more in memory.
         content = upload.read(importer.MAX_BYTES + 1)
-        if task_services.sheet_rows_over(content, filename, task_services.import_threshold()):
-            # A large sheet is read and checked by the worker; the page shows its progress, then the preview.
-            job = task_services.queue_import(
+        try:
+            batch, job = task_services.submit_import(
                 current_user, content, filename, update_existing=update_existing,
                 request_key=form.submission_token.data or task_services.new_request_key(),
             )
-            return redirect(url_for("jobs.detail", job_id=job.id))
-        try:
-            batch = importer.create_import(current_user, content, filename, update_existing=update_existing)
         except importer.ImportFileError as error:
             form.file.errors = list(form.file.errors) + [error.message()]
         else:
+            if job is not None:
+                # A large sheet is read and checked by the worker; the page shows its progress, then the preview.
+                return redirect(url_for("jobs.detail", job_id=job.id))
             return redirect(url_for("households.import_preview", batch_id=batch.id))
     return render_template("households/import.html", form=form)
 
@@ -314,10 +322,7 @@ def import_preview(batch_id: int):
     batch = _batch_or_404(batch_id)
     # Up to 50,000 stored rows: count them as stored and build objects only for the page shown.
     stored = batch.preview.get("rows", [])
-    counts = {status: sum(1 for row in stored if row["status"] == status) for status in PREVIEW_TABS[:-1]}
-    counts["all"] = len(stored)
-    counts["flagged"] = sum(1 for row in stored if importer.row_from_json(row).flagged)
-    counts["updatable"] = sum(1 for row in stored if importer.row_from_json(row).updatable)
+    counts = importer.preview_counts(batch)
     default = "error" if counts["error"] else "all"
     show = request.args.get("show", default)
     if show not in PREVIEW_TABS:

@@ -64,6 +64,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("matches.inbox", _l("Introductions"), tuple(Role.PARTNERS), ("matches.detail", "matches.candidates")),
     Section("graduation.checkins", _l("Check-ins"), (Role.FACILITATOR,), ("graduation.checkin",)),
     Section("graduation.queue", _l("Graduations"), (Role.COORDINATOR,), ("graduation.record",)),
+    Section("admin.jobs", _l("Background jobs"), (Role.ADMIN,), ("jobs.detail",)),
     Section("auth.change_password", _l("Password"), ALL_ROLES),
 )
 

@@ -207,3 +207,50 @@ def apply_batch(actor: User | None, kecamatan_code: str, expected_fingerprint: s
         db.session.rollback()
         raise
     return plan
+
+
+@dataclass
+class PlannedBatch:
+    """A plan as the queue's job computed it (ids, scores, reasons), for the preview page.
+
+    Only the page shown loads its households and offers; a household or offer deleted since the
+    job ran is left out of the page (confirming recomputes the plan and checks its fingerprint).
+    """
+
+    kecamatan_code: str
+    fingerprint: str
+    pairs: list[list]
+    unmatched_households: int
+    offers_considered: int
+    places_available: int
+
+    @classmethod
+    def from_result(cls, result: dict) -> PlannedBatch:
+        """The plan of a finished ``matches.plan_batch`` job's result."""
+        return cls(result["kecamatan"], result["fingerprint"], list(result.get("pairs", [])),
+                   int(result.get("unmatched_households", 0)), int(result.get("offers_considered", 0)),
+                   int(result.get("places_available", 0)))
+
+    @property
+    def assignments(self) -> list[list]:
+        """The planned pairs (household id, offer id, score, position, reasons)."""
+        return self.pairs
+
+    @property
+    def offers_used(self) -> int:
+        """How many different offers get at least one proposal."""
+        return len({pair[1] for pair in self.pairs})
+
+    @property
+    def households_left(self) -> int:
+        """Households without a match under way that get no proposal from this plan."""
+        return self.unmatched_households - len(self.pairs)
+
+    def load(self, pairs: list[list]) -> list[Assignment]:
+        """``pairs`` (a page of :attr:`pairs`) with their households and offers, in order."""
+        households = {h.id: h for h in db.session.scalars(
+            select(Household).where(Household.id.in_([p[0] for p in pairs])).options(joinedload(Household.desa)))}
+        offers = {o.id: o for o in db.session.scalars(
+            select(Offer).where(Offer.id.in_([p[1] for p in pairs])).options(joinedload(Offer.organization)))}
+        return [Assignment(households[h], offers[o], float(score), list(reasons), int(position))
+                for h, o, score, position, reasons in pairs if h in households and o in offers]

@@ -11,8 +11,9 @@ from ..forms import AppForm, max_length, required
 from ..submissions import OnceOnlyForm
 
 
-class ChooseKecamatanForm(AppForm):
-    """Which kecamatan to allocate (a GET form: it only shows a preview, so no CSRF token)."""
+class ChooseKecamatanForm(OnceOnlyForm):
+    """Which kecamatan to allocate (a GET form: it only asks for a preview, so no CSRF token; its
+    once-only token makes a reload or a second tap find the plan already asked for)."""
 
     class Meta:
         csrf = False
@@ -21,12 +22,14 @@ class ChooseKecamatanForm(AppForm):
                             description=_l("Every household of this kecamatan without a match under way is included."))
 
 
-class ConfirmBatchForm(AppForm):
-    """Write the previewed allocation; the fingerprint tells whether it is still the same."""
+class ConfirmBatchForm(OnceOnlyForm):
+    """Write the previewed allocation; the fingerprint tells whether it is still the same, the
+    once-only token that a second tap writes nothing more, ``job`` names the previewed plan."""
 
     kecamatan = HiddenField(validators=[required()])
     fingerprint = HiddenField(validators=[required()])
     page = HiddenField()
+    job = HiddenField()
 
 
 # --- The match workflow -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Settings (environment variables, or the app's config):
 - ``TASK_QUEUE_URL``: empty for a SQLite file in ``instance/`` (the default), ``redis://…`` in production;
 - ``TASK_QUEUE_IMMEDIATE``: ``1`` runs every task in the web process at once (the tests do this);
 - ``IMPORT_QUEUE_ROWS``: sheets with more data rows are checked in the background (default 300);
+- ``EXPORT_QUEUE_ROWS``: caseload exports of more households are written in the background (default 1000);
 - ``TASK_RETRY_SECONDS``: the first pause before a failed job is tried again (default 30, then ×4).
 """
 
@@ -29,6 +30,7 @@ def init_tasks(app: Flask) -> None:
     immediate = os.environ.get("TASK_QUEUE_IMMEDIATE", "").lower() in TRUE or bool(app.testing)
     app.config.setdefault("TASK_QUEUE_IMMEDIATE", immediate)
     app.config.setdefault("IMPORT_QUEUE_ROWS", int(os.environ.get("IMPORT_QUEUE_ROWS", "300")))
+    app.config.setdefault("EXPORT_QUEUE_ROWS", int(os.environ.get("EXPORT_QUEUE_ROWS", "1000")))
     app.config.setdefault("TASK_RETRY_SECONDS", int(os.environ.get("TASK_RETRY_SECONDS", "30")))
     configure(app.config["TASK_QUEUE_URL"], immediate=bool(app.config["TASK_QUEUE_IMMEDIATE"]),
               instance_path=app.instance_path)

@@ -78,12 +78,13 @@ def plan_batch_proposals(run: JobRun, kecamatan_code: str, lang: str) -> dict[st
 
 @background("matches.apply_batch")
 def apply_batch_proposals(run: JobRun, actor_id: int, kecamatan_code: str, fingerprint: str | None,
-                          lang: str) -> dict[str, Any]:
-    """Write a kecamatan's batch proposals; a plan that changed since its preview is reported, not written."""
+                          lang: str, only: list[str] | None = None) -> dict[str, Any]:
+    """Write a kecamatan's batch proposals (``only`` the ticked pairs, if given); a plan that changed
+    since its preview is reported, not written."""
     from ..matches.allocation import PlanChanged, apply_batch
 
     try:
-        plan = apply_batch(_user(actor_id), kecamatan_code, fingerprint, lang=lang)
+        plan = apply_batch(_user(actor_id), kecamatan_code, fingerprint, lang=lang, only=only)
     except PlanChanged as changed:
         return {"kecamatan": kecamatan_code, "changed": True, "fingerprint": changed.plan.fingerprint,
                 "proposals": 0}

@@ -20,6 +20,7 @@ from . import jobs
 from .models import Job, JobStatus
 
 DEFAULT_IMPORT_QUEUE_ROWS = 300
+DEFAULT_EXPORT_QUEUE_ROWS = 1000
 
 
 def new_request_key() -> str:
@@ -30,6 +31,11 @@ def new_request_key() -> str:
 def import_threshold() -> int:
     """Sheets with more data rows than this are checked in the background (``IMPORT_QUEUE_ROWS``)."""
     return int(current_app.config.get("IMPORT_QUEUE_ROWS", DEFAULT_IMPORT_QUEUE_ROWS))
+
+
+def export_threshold() -> int:
+    """Caseload exports of more households than this are written in the background (``EXPORT_QUEUE_ROWS``)."""
+    return int(current_app.config.get("EXPORT_QUEUE_ROWS", DEFAULT_EXPORT_QUEUE_ROWS))
 
 
 def sheet_rows_over(content: bytes, filename: str, limit: int) -> bool:
@@ -74,6 +80,22 @@ def queue_import(facilitator: User, content: bytes, filename: str, *, update_exi
     return job
 
 
+def submit_import(facilitator: User, content: bytes, filename: str, *, update_existing: bool,
+                  request_key: str) -> tuple[object | None, Job | None]:
+    """What an upload does, from the page or the API: ``(kept upload, None)`` for a sheet read and
+    checked at once, ``(None, job)`` for one over :func:`import_threshold` rows, checked by the worker.
+
+    Raises :class:`importer.ImportFileError` (too large, wrong type, unreadable …) for a small
+    sheet; a large one refused by the importer ends as the job's refusal.
+    """
+    from ..households import importer
+
+    if sheet_rows_over(content, filename, import_threshold()):
+        return None, queue_import(facilitator, content, filename, update_existing=update_existing,
+                                  request_key=request_key)
+    return importer.create_import(facilitator, content, filename, update_existing=update_existing), None
+
+
 def queue_batch_plan(actor: User, kecamatan_code: str, *, lang: str, request_key: str) -> Job:
     """Compute a kecamatan's batch proposals in the background (nothing written).
 
@@ -86,14 +108,16 @@ def queue_batch_plan(actor: User, kecamatan_code: str, *, lang: str, request_key
 
 
 def queue_batch_apply(actor: User, kecamatan_code: str, fingerprint: str | None, *, lang: str,
-                      request_key: str) -> Job:
-    """Write a kecamatan's batch proposals in the background (``allocation.apply_batch``).
+                      request_key: str, only: list[str] | None = None) -> Job:
+    """Write a kecamatan's batch proposals in the background (``allocation.apply_batch``), ``only``
+    the pairs named (``household:offer``) when given.
 
     The job's ``result`` has ``proposals`` (how many were written) and ``changed`` (true when the
     plan is no longer the previewed one: nothing was written, ``fingerprint`` is the new plan's).
     """
     job, _new = jobs.apply_batch_proposals.enqueue(
-        f"{actor.id}:{request_key}", actor.id, kecamatan_code, fingerprint, lang, user=actor
+        f"{actor.id}:{request_key}", actor.id, kecamatan_code, fingerprint, lang,
+        list(only) if only is not None else None, user=actor,
     )
     return job
 
@@ -112,9 +136,20 @@ def queue_caseload_export(user: User, filters, *, request_key: str) -> Job:
     return job
 
 
+def own_job(user: User, job_id: int, name: str) -> Job | None:
+    """The job ``name`` that ``user`` herself asked for, or None (a page that shows its result uses this)."""
+    job = db.session.get(Job, job_id) if 0 < job_id <= MAX_JOB_ID else None
+    if job is None or job.user_id != user.id or job.name != name:
+        return None
+    return job
+
+
+MAX_JOB_ID = 2**31 - 1  # ids are INTEGER columns: past this no row exists, and PostgreSQL would refuse to compare
+
+
 def visible_job(user: User, job_id: int) -> Job | None:
     """The job if ``user`` asked for it (or is an admin), else None."""
-    job = db.session.get(Job, job_id)
+    job = db.session.get(Job, job_id) if 0 < job_id <= MAX_JOB_ID else None
     if job is None:
         return None
     if job.user_id == user.id or user.role == Role.ADMIN:

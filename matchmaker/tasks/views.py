@@ -95,15 +95,22 @@ def detail(job_id: int):
     target = result_url(job) if job.status == JobStatus.DONE else None
     if target is not None and job.result and "endpoint" in job.result:
         return redirect(target)
-    waiting = job.status not in JobStatus.FINISHED
     page = render_template(
-        "jobs/detail.html", job=job, target=target, refresh=REFRESH_SECONDS, waiting=waiting,
-        status_label=STATUS_LABELS.get(job.status, job.status), stage_label=STAGE_LABELS.get(job.stage, ""),
-        figures=result_figures(job) if job.status == JobStatus.DONE else [],
-        refusal=refusal(job),
+        "jobs/detail.html", target=target, figures=result_figures(job) if job.status == JobStatus.DONE else [],
+        refusal=refusal(job), **progress_context(job),
     )
-    response = current_app.make_response(page)
-    if waiting:
+    return refreshing(current_app.make_response(page), job)
+
+
+def progress_context(job) -> dict[str, object]:
+    """What ``jobs/_progress.html`` (the progress bar and the job's state) needs, for any page that waits on a job."""
+    return {"job": job, "refresh": REFRESH_SECONDS, "waiting": job.status not in JobStatus.FINISHED,
+            "status_label": STATUS_LABELS.get(job.status, job.status), "stage_label": STAGE_LABELS.get(job.stage, "")}
+
+
+def refreshing(response, job):
+    """``response``, reloading itself while ``job`` is not finished."""
+    if job.status not in JobStatus.FINISHED:
         # The browser reloads the page by itself (the Refresh header): the bar moves without any script.
         response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response

@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from matchmaker.extensions import db
 from matchmaker.reference.skills import load_skills
+from matchmaker.tasks.services import queue_import
 from tests.api.helpers import token_for
 from tests.conftest import make_household, make_organization, make_user
 from tests.partners.helpers import make_offer
@@ -48,6 +49,11 @@ def test_every_answer_matches_the_document(app):
     facilitator = make_user("facilitator")
     for _ in range(2):
         make_household(facilitator)
+    # An upload of hers, checked by a (finished) job, so that the imports and jobs operations find something.
+    sheet = (b"NIK,Nama Lengkap,Tanggal Lahir,Desa/Kelurahan,Kecamatan\n"
+             b"3201164502900201,Nani,05/02/1990,Sukamaju,Cibungbulang\n")
+    job = queue_import(facilitator, sheet, "kpm.csv", update_existing=False, request_key="schemathesis")
+    assert "values" in job.result, job.result
     # Through WSGI nothing undoes the response compression a real HTTP client would decode, so the
     # run asks for plain bodies; compression itself is tested in tests/test_static_files.py.
     headers = {"Authorization": f"Bearer {token_for(facilitator)}", "Accept-Encoding": "identity"}

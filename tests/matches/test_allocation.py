@@ -109,7 +109,7 @@ def test_coordinator_previews_then_confirms_on_the_page(app, client, login_as):
     login_as(Role.COORDINATOR)
     page = client.get("/matches/batch")
     assert page.status_code == 200 and "Cibungbulang" in page.get_data(as_text=True)
-    preview = client.get(f"/matches/batch?kecamatan={CIBUNGBULANG}")
+    preview = client.get(f"/matches/batch?kecamatan={CIBUNGBULANG}", follow_redirects=True)  # via the plan's job
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Siti" in html and "penjahit" in html.lower()
     assert db.session.query(Match).count() == 0
@@ -124,8 +124,12 @@ def test_confirming_a_stale_preview_shows_the_new_one(app, client, login_as):
     """Confirming an out-of-date preview would write proposals the coordinator never saw."""
     _kecamatan_with_a_two_place_offer()
     login_as(Role.COORDINATOR)
-    response = client.post("/matches/batch", data={"kecamatan": CIBUNGBULANG, "fingerprint": "0" * 16})
-    assert response.status_code == 200
+    html = client.get(f"/matches/batch?kecamatan={CIBUNGBULANG}", follow_redirects=True).get_data(as_text=True)
+    ticked = re.findall(r'name="pair" value="([0-9:]+)"', html)
+    response = client.post("/matches/batch", data={"kecamatan": CIBUNGBULANG, "fingerprint": "0" * 16, "pair": ticked},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "berubah sejak pratinjau" in response.get_data(as_text=True)
+    assert len(re.findall(r'name="pair"', response.get_data(as_text=True))) == 2  # the new preview
     assert db.session.query(Match).count() == 0
 
 

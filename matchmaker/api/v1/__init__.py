@@ -69,11 +69,15 @@ def init_api(app: Flask) -> Api:
     api = Api(app)
     from .docs import bp as docs_bp
     from .households import blp as households_blp
+    from .imports import blp as imports_blp
+    from .jobs import blp as jobs_blp
     from .offers import blp as offers_blp
     from .reference import blp as reference_blp
 
     api.register_blueprint(households_blp)
     api.register_blueprint(offers_blp)
     api.register_blueprint(reference_blp)
+    api.register_blueprint(imports_blp)
+    api.register_blueprint(jobs_blp)
     app.register_blueprint(docs_bp)
     return api

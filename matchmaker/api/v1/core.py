@@ -153,6 +153,24 @@ def handle_http_exception(error: HTTPException) -> Response:
     return problem_response(problem(status, headers=headers))
 
 
+API_PREFIX = "/api/v1"
+
+
+def is_api_path(path: str) -> bool:
+    """Whether ``path`` is under ``/api/v1``, where errors are problem+json rather than pages."""
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def answer_unrouted(error: HTTPException) -> Response:
+    """A 404 or 405 under ``/api/v1`` that no API route took (an unknown path, a wrong method):
+    problem+json in the caller's language, as the API's own routes answer."""
+    languages = current_app.config["LANGUAGES"]
+    language = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    headers = {name: value for name, value in error.get_headers() if name == "Allow"}
+    with force_locale(language):
+        return problem_response(problem(error.code or 404, headers=headers))
+
+
 def handle_database_outage(error: OperationalError) -> Response:
     """The database is away: a 503 problem, nothing written."""
     db.session.rollback()

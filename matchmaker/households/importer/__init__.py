@@ -262,6 +262,20 @@ def get_import(facilitator: User, batch_id: int) -> Any:
     return batch
 
 
+PREVIEW_STATUSES = ("error", "held", "new", "update", "skip")
+
+
+def preview_counts(batch: Any) -> dict[str, int]:
+    """How many stored preview rows have each status, and ``all``, ``flagged``, ``updatable`` (page and API)."""
+    stored = batch.preview.get("rows", [])
+    counts = {status: sum(1 for row in stored if row["status"] == status) for status in PREVIEW_STATUSES}
+    counts["all"] = len(stored)
+    rows = [row_from_json(row) for row in stored]
+    counts["flagged"] = sum(1 for row in rows if row.flagged)
+    counts["updatable"] = sum(1 for row in rows if row.updatable)
+    return counts
+
+
 def confirm_import(
     facilitator: User, batch: Any, *, update_all: bool | None = None, update_rows: frozenset[int] = frozenset(),
 ) -> ImportResult:
