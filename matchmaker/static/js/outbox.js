@@ -30,6 +30,14 @@
   var listEl = box.querySelector("[data-outbox-list]");
   var sendButton = box.querySelector("[data-outbox-send]");
   var running = false;
+  // Other open tabs of the app show the same count: tell them when it changes.
+  var channel = window.BroadcastChannel ? new BroadcastChannel(DB_NAME) : null;
+  if (channel) {
+    channel.onmessage = function () { render(); };
+  }
+  function changed() {
+    if (channel) { channel.postMessage("changed"); }
+  }
 
   function text(name) {
     return box.getAttribute("data-text-" + name) || "";
@@ -180,6 +188,7 @@
         tokenInput.value = randomKey(); // the next action from this form is another one
       }
       say(form, text("queued"));
+      changed();
       return render();
     });
   }
@@ -229,9 +238,22 @@
     });
   }
 
-  // Sends what waits, oldest first; stops at the first failure of the network or the server.
+  // One tab replays at a time (two open tabs both hear "online"); the others skip their turn.
   function replay() {
     if (running || !navigator.onLine) {
+      return Promise.resolve();
+    }
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request(DB_NAME, { ifAvailable: true }, function (lock) {
+        return lock ? replayNow() : render();
+      });
+    }
+    return replayNow();
+  }
+
+  // Sends what waits, oldest first; stops at the first failure of the network or the server.
+  function replayNow() {
+    if (running) {
       return Promise.resolve();
     }
     running = true;
@@ -269,6 +291,7 @@
     }).then(function () {
       running = false;
       box.removeAttribute("aria-busy");
+      changed();
       return render(stopped);
     });
   }
@@ -286,7 +309,7 @@
         var li = document.createElement("li");
         li.setAttribute("data-outbox-item", item.status);
         li.appendChild(document.createTextNode(item.label + " — " + text("state-" + item.status)));
-        if (item.message && item.status !== "queued") {
+        if (item.message && (item.status === "invalid" || item.status === "refused")) {
           var errors = [];
           Object.keys(item.errors || {}).forEach(function (name) { errors = errors.concat(item.errors[name]); });
           li.appendChild(document.createTextNode(": " + [item.message].concat(errors).join(" ")));
