@@ -237,6 +237,19 @@ def profile_form(actor: User, formdata: MultiDict) -> HouseholdForm:
     return form
 
 
+def identity_filled(pairs: list[tuple[str, str]] | list[list[str]], household: Household) -> MultiDict:
+    """Posted profile fields, with the NIK and KK number she did not change taken from the household.
+
+    The outbox keeps a full NIK on the phone only when she changed it (see ``outbox.js``).
+    """
+    formdata = MultiDict([(name, value) for name, value in pairs if name not in IGNORED_FIELDS])
+    if "nik" not in formdata:
+        formdata["nik"] = household.nik
+    if "kk_number" not in formdata:
+        formdata["kk_number"] = household.kk_number or ""
+    return formdata
+
+
 def _locked_household(actor: User, household_id: int) -> Household | None:
     household = household_services.get_visible_household(actor, household_id)
     if household is None or not household_services.can_edit(actor, household):
@@ -251,7 +264,7 @@ def _profile(actor: User, action: Action) -> Outcome:
     household = _locked_household(actor, action.target)
     if household is None:
         return _refused(404)
-    form = profile_form(actor, action.formdata())
+    form = profile_form(actor, identity_filled(action.fields, household))
     if not form.validate():
         return _invalid(form.errors)
     if action.version != household_version(household):
@@ -366,7 +379,7 @@ def _household_sides(actor: User, conflict: SyncConflict) -> tuple[Any, dict, di
     household = _locked_household(actor, conflict.target_id)
     if household is None:
         return None, {}, {}, None
-    mine_form = profile_form(actor, MultiDict([tuple(pair) for pair in conflict.fields]))
+    mine_form = profile_form(actor, identity_filled(conflict.fields, household))
     mine_form.validate()
     mine = _profile_values(mine_form.to_data(mine_form.resolved_desa_code or household.desa_code),
                            mine_form.skills.data or [])
@@ -374,7 +387,7 @@ def _household_sides(actor: User, conflict: SyncConflict) -> tuple[Any, dict, di
                              [skill.slug for skill in household.skills])
     base = None
     if conflict.base:
-        base_form = profile_form(actor, MultiDict([tuple(pair) for pair in conflict.base]))
+        base_form = profile_form(actor, identity_filled(conflict.base, household))
         if base_form.validate():
             base = _profile_values(base_form.to_data(base_form.resolved_desa_code), base_form.skills.data or [])
     return household, mine, theirs, base

@@ -13,6 +13,20 @@ from matchmaker.reference.skills import load_skills
 from tests.browser.conftest import log_in_page, screenshot
 from tests.conftest import make_household, make_user
 
+READ_OUTBOX = """async (name) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const items = await new Promise((resolve) => {
+    const request = db.transaction("actions").objectStore("actions").getAll();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return JSON.stringify(items);
+}"""
+
 
 def _facilitator_with_household(app) -> tuple[str, int]:
     """A facilitator and one household of hers whose profile the edit form accepts as stored."""
@@ -68,6 +82,11 @@ def test_visit_and_profile_edit_made_offline_are_sent_when_the_signal_returns(li
     expect(count).to_have_text("Menunggu dikirim: 2")
     screenshot(page, "offline-outbox-queued")
     edit.close()
+    # What waits on the phone is in her own IndexedDB database, without the full NIK she did not change.
+    name = "mg-outbox-" + page.locator("[data-outbox]").get_attribute("data-user")
+    stored = page.evaluate(READ_OUTBOX, name)
+    assert "Beli oven baru." in stored and "menjahit, membuat kue" in stored
+    assert _household(live_server.app, household_id).nik not in stored
     with live_server.app.app_context():
         assert db.session.scalar(select(HomeVisit)) is None
 

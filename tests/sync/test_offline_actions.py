@@ -186,6 +186,18 @@ def test_profile_edit_made_offline_is_applied_with_the_version_read(app, client,
     assert sync(client, action).get_json()["repeated"] is True
 
 
+def test_profile_edit_without_the_unchanged_nik_keeps_it(app, client, login_as):
+    """The phone keeps no full NIK she did not change: an edit sent without it would be refused or erase it."""
+    facilitator = login_as(Role.FACILITATOR)
+    household = her_household(facilitator, interests="menjahit", kk_number="3201160101900001")
+    nik = household.nik
+    action = profile_action(household, household_version(household), KEY_A, interests="memasak")
+    action["fields"] = [pair for pair in action["fields"] if pair[0] not in ("nik", "kk_number")]
+    assert sync(client, action).get_json()["status"] == "applied"
+    db.session.expire_all()
+    assert (household.interests, household.nik, household.kk_number) == ("memasak", nik, "3201160101900001")
+
+
 def test_conflicting_edit_is_refused_with_both_versions_and_resolved_field_by_field(app, client, login_as):
     """An offline edit would silently overwrite a change made on the server meanwhile, or could not be resolved."""
     facilitator = login_as(Role.FACILITATOR)

@@ -156,8 +156,22 @@
     note.textContent = message;
   }
 
+  // A full NIK or KK number is kept on the phone only when she changed it: the server fills them in.
+  var KEPT_ONLY_IF_CHANGED = ["nik", "kk_number"];
+
+  function valuesOf(pairs, name) {
+    return JSON.stringify(pairs.filter(function (pair) { return pair[0] === name; }).map(function (pair) { return pair[1]; }));
+  }
+
+  function withoutUnchanged(fields, base) {
+    var drop = KEPT_ONLY_IF_CHANGED.filter(function (name) { return valuesOf(fields, name) === valuesOf(base, name); });
+    var keep = function (pair) { return drop.indexOf(pair[0]) === -1; };
+    return [fields.filter(keep), base.filter(keep)];
+  }
+
   function queue(form, submitter) {
-    var fields = fieldsOf(form, submitter);
+    var trimmed = withoutUnchanged(fieldsOf(form, submitter), baseOf(form));
+    var fields = trimmed[0];
     var tokenInput = form.querySelector("input[name='submission_token']");
     var key = tokenInput && tokenInput.value ? tokenInput.value : randomKey();
     var item = {
@@ -167,7 +181,7 @@
       version: form.getAttribute("data-offline-version") || null,
       label: form.getAttribute("data-offline-label") || "",
       fields: fields,
-      base: baseOf(form),
+      base: trimmed[1],
       created: Date.now(),
       status: "queued"
     };
