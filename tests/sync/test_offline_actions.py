@@ -305,3 +305,27 @@ def test_checkin_and_consent_recorded_offline_are_applied(app, client, login_as)
     assert sync(client, consent).get_json()["repeated"] is True
     db.session.expire_all()
     assert match.consent_at is not None
+
+
+def test_checkin_changed_meanwhile_is_a_conflict_she_resolves(app, client, login_as):
+    """A check-in corrected offline would overwrite one recorded meanwhile on another device."""
+    app.config["GRADUATION_UMK"] = 3_000_000
+    facilitator = login_as(Role.FACILITATOR)
+    checkin = _graduated_checkin(facilitator)
+    version = checkin_version(checkin)
+    checkin.done_on, checkin.monthly_income, checkin.note = today(), 3_000_000, "Dicatat di ponsel lain."
+    db.session.commit()
+    action = {"key": "checkin-key-bbbbbbbbbbbb", "kind": "checkin", "target": checkin.id, "version": version,
+              "fields": [["done_on", today().isoformat()], ["monthly_income", "3600000"], ["note", ""]]}
+    response = sync(client, action)
+    assert response.status_code == 409
+    fields = {field["name"]: field for field in response.get_json()["fields"]}
+    assert set(fields) == {"monthly_income", "note"}
+    assert (fields["monthly_income"]["mine"], fields["monthly_income"]["theirs"]) == ("3600000", "3000000")
+    url = response.get_json()["resolve_url"]
+    page = client.get(url).get_data(as_text=True)
+    version_now = re.search(r'name="version" value="([^"]+)"', page).group(1)
+    assert client.post(url, data={"version": version_now, "choice-monthly_income": "mine",
+                                  "choice-note": "theirs"}).status_code == 302
+    db.session.expire_all()
+    assert (checkin.monthly_income, checkin.note) == (3_600_000, "Dicatat di ponsel lain.")
