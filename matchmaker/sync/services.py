@@ -250,10 +250,12 @@ def identity_filled(pairs: list[tuple[str, str]] | list[list[str]], household: H
     return formdata
 
 
-def _locked_household(actor: User, household_id: int) -> Household | None:
+def _locked_household(actor: User, household_id: int, lock: bool = True) -> Household | None:
     household = household_services.get_visible_household(actor, household_id)
     if household is None or not household_services.can_edit(actor, household):
         return None
+    if not lock:
+        return household
     # Two replays holding the same version must not both pass the check (PostgreSQL; SQLite serialises).
     db.session.execute(select(Household.id).where(Household.id == household.id).with_for_update())
     db.session.refresh(household)
@@ -287,9 +289,9 @@ def _save_profile(actor: User, household: Household, data: household_services.Ho
     return _done(key, url_for("households.detail", household_id=household.id))
 
 
-def _visible_checkin(actor: User, checkin_id: int) -> GraduationCheckin | None:
+def _visible_checkin(actor: User, checkin_id: int, lock: bool = True) -> GraduationCheckin | None:
     checkin = graduation_services.visible_checkin(actor, checkin_id)
-    if checkin is not None:
+    if checkin is not None and lock:
         db.session.execute(select(GraduationCheckin.id).where(GraduationCheckin.id == checkin.id).with_for_update())
         db.session.refresh(checkin)
     return checkin
@@ -375,8 +377,8 @@ def _profile_values(data: household_services.HouseholdData, skills: list[str]) -
     return values
 
 
-def _household_sides(actor: User, conflict: SyncConflict) -> tuple[Any, dict, dict, dict | None]:
-    household = _locked_household(actor, conflict.target_id)
+def _household_sides(actor: User, conflict: SyncConflict, lock: bool) -> tuple[Any, dict, dict, dict | None]:
+    household = _locked_household(actor, conflict.target_id, lock)
     if household is None:
         return None, {}, {}, None
     mine_form = profile_form(actor, identity_filled(conflict.fields, household))
@@ -397,8 +399,8 @@ def _checkin_values(data: graduation_services.CheckinData) -> dict[str, Any]:
     return {"done_on": data.done_on, "monthly_income": data.monthly_income, "note": (data.note or "").strip() or None}
 
 
-def _checkin_sides(actor: User, conflict: SyncConflict) -> tuple[Any, dict, dict, dict | None]:
-    checkin = _visible_checkin(actor, conflict.target_id)
+def _checkin_sides(actor: User, conflict: SyncConflict, lock: bool) -> tuple[Any, dict, dict, dict | None]:
+    checkin = _visible_checkin(actor, conflict.target_id, lock)
     if checkin is None:
         return None, {}, {}, None
     mine_form = CheckinForm(formdata=MultiDict([tuple(pair) for pair in conflict.fields]), meta={"csrf": False})
@@ -417,13 +419,17 @@ def _same(first: Any, second: Any) -> bool:
     return (first or None) == (second or None)
 
 
-def compare(conflict: SyncConflict, actor: User | None = None) -> tuple[Any, list[Difference], dict, dict]:
-    """The record, the fields where her version and the server's differ, and both versions' values."""
+def compare(conflict: SyncConflict, actor: User | None = None, *,
+            lock: bool = False) -> tuple[Any, list[Difference], dict, dict]:
+    """The record, the fields where her version and the server's differ, and both versions' values.
+
+    ``lock`` holds the record's row until the transaction ends (to write the resolution).
+    """
     from .display import field_label, show_value
 
     actor = actor or db.session.get(User, conflict.user_id)
     sides = _household_sides if conflict.kind == "profile" else _checkin_sides
-    record, mine, theirs, base = sides(actor, conflict)
+    record, mine, theirs, base = sides(actor, conflict, lock)
     differences = [
         Difference(name, field_label(conflict.kind, name), show_value(name, mine[name]),
                    show_value(name, theirs.get(name)), base is None or not _same(mine[name], base.get(name)))
@@ -440,7 +446,7 @@ def resolve(actor: User, conflict: SyncConflict, choices: dict[str, str], versio
     and the page is shown anew (``conflict``). Resolved, the action's key counts as used, so that a
     later replay of it from the outbox is answered "applied" and does nothing.
     """
-    record, differences, mine, theirs = compare(conflict, actor)
+    record, differences, mine, theirs = compare(conflict, actor, lock=True)
     if record is None:
         return _refused(404)
     current = household_version(record) if conflict.kind == "profile" else checkin_version(record)
