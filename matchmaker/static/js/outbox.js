@@ -149,7 +149,7 @@
     if (!note || !note.hasAttribute("data-outbox-note")) {
       note = document.createElement("p");
       note.className = "outbox-note";
-      note.setAttribute("role", "status");
+      note.setAttribute("aria-live", "polite");
       note.setAttribute("data-outbox-note", "");
       near.parentNode.insertBefore(note, near.nextSibling);
     }
