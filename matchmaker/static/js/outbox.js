@@ -385,7 +385,7 @@
   });
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a[data-needs-online]");
+    var link = event.target.closest && event.target.closest("a[data-needs-online], [data-needs-online] a");
     if (link && !navigator.onLine) {
       event.preventDefault();
       say(link, text("needs-online"));
