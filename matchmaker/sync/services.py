@@ -472,12 +472,3 @@ def resolve(actor: User, conflict: SyncConflict, choices: dict[str, str], versio
     if outcome.status == "applied":
         db.session.commit()
     return outcome
-
-
-def open_conflicts(actor: User) -> list[SyncConflict]:
-    """Her conflicts not resolved yet, oldest first."""
-    return list(db.session.scalars(
-        select(SyncConflict).where(SyncConflict.user_id == actor.id, SyncConflict.resolved_at.is_(None))
-        .order_by(SyncConflict.id)
-    ))
-
