@@ -105,6 +105,12 @@ def test_visit_and_profile_edit_made_offline_are_sent_when_the_signal_returns(li
     expect(page.get_by_text("Usaha kue jalan, pesanan naik menjelang lebaran.")).to_be_visible()
     with live_server.app.app_context():
         assert len(list(db.session.scalars(select(HomeVisit)))) == 1
+    # With signal the same form is sent as usual (after a quick check that the server answers).
+    page.get_by_label("Catatan").fill("Kunjungan kedua, dengan sinyal.")
+    page.get_by_role("button", name="Catat kunjungan").click()
+    expect(page.get_by_text("Kunjungan sudah dicatat.")).to_be_visible()
+    expect(page.get_by_text("Kunjungan kedua, dengan sinyal.")).to_be_visible()
+    expect(count).to_have_text("Tidak ada yang menunggu dikirim.")
 
 
 def test_conflicting_offline_edit_is_resolved_field_by_field(live_server, new_page):
