@@ -121,6 +121,10 @@ def test_conflicting_offline_edit_is_resolved_field_by_field(live_server, new_pa
     log_in_page(page, base, email)
     page.goto(f"{base}/households/{household_id}/edit")
     page.context.set_offline(True)
+    # "Sarankan keterampilan" needs the server: offline it says so and queues nothing.
+    page.get_by_role("button", name="Sarankan keterampilan").click()
+    expect(page.get_by_text("Perlu sinyal: lakukan saat online.")).to_be_visible()
+    expect(page.locator("[data-outbox-count]")).to_have_text("Tidak ada yang menunggu dikirim.")
     page.get_by_label("Minat").fill("membuat kue")
     page.get_by_role("button", name="Simpan", exact=True).click()
     count = page.locator("[data-outbox-count]")
