@@ -95,6 +95,12 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)
+    # Offline work (issue 17): home visits, the outbox's sync endpoint and the conflict page.
+    from .sync.views import bp as sync_bp
+    from .visits.views import bp as visits_bp
+
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(sync_bp)
 
     from .submissions import new_token
 

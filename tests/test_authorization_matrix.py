@@ -712,6 +712,16 @@ ROWS: list[Row] = [
          data=lambda w: household_form(w, "hB"), writers="fac_b"),
     POST("households.not_duplicate", "/households/{hA}/not-duplicate", "302 302 404 403 403 403 403 403 403",
          writers="fac_a"),
+    # offline work: home visits, the outbox's sync endpoint (JSON, 401 rather than the login page), conflicts
+    GET("visits.new", "/households/{hA}/visits/new", "302 200 404 403 403 403 403 403 403", "hA"),
+    GET("visits.new", "/households/{hB}/visits/new", "302 404 200 403 403 403 403 403 403", "hB"),
+    POST("visits.new", "/households/{hA}/visits/new", "302 302 404 403 403 403 403 403 403", "hA",
+         data=lambda w: {"visited_on": _today(), "notes": "Usaha kue jalan."}, writers="fac_a"),
+    GET("sync.token", "/sync/token", "401 200 200 403 403 403 403 403 403", anon_to_login=False),
+    POST("sync.actions", "/sync/actions", "401 400 400 403 403 403 403 403 403", anon_to_login=False),
+    GET("sync.resolve", "/sync/conflicts/999999", "302 404 404 403 403 403 403 403 403", "missing"),
+    POST("sync.resolve", "/sync/conflicts/999999", "302 404 404 403 403 403 403 403 403", "missing",
+         data={"version": "x"}),
     # background jobs
     GET("jobs.detail", "/jobs/{jobA}", "302 200 404 404 404 404 404 200 404", "A's export"),
     GET("jobs.detail", "/jobs/999999", "302 404 404 404 404 404 404 404 404", "missing"),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..audit import record_audit
 from ..extensions import db
 from ..models import (
+    HomeVisit,
     Household,
     HouseholdEvent,
     HouseholdStatus,
@@ -481,7 +482,7 @@ def skill_categories() -> list[str]:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a household's history: a profile change or a match's status change."""
+    """One line of a household's history: a profile change, a match's status change or a home visit."""
 
     at: dt.datetime
     kind: str  # "household" or "match"
@@ -489,6 +490,7 @@ class HistoryEntry:
     actor: str | None
     fields: tuple[str, ...] = ()
     match: Match | None = None
+    visit: HomeVisit | None = None
 
 
 def history(household: Household) -> list[HistoryEntry]:
@@ -512,6 +514,13 @@ def history(household: Household) -> list[HistoryEntry]:
         HistoryEntry(event.created_at, "match", event.to_status, event.actor.name if event.actor else None,
                      match=event.match)
         for event in match_events
+    ]
+    from ..visits.services import visits_of
+
+    entries += [
+        HistoryEntry(visit.created_at, "visit", "visited", visit.facilitator.name if visit.facilitator else None,
+                     visit=visit)
+        for visit in visits_of(household)
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
