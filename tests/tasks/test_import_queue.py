@@ -111,7 +111,8 @@ def test_the_job_page_shows_a_progress_bar_that_reloads_without_script(app, clie
     assert response.headers["Refresh"] == "2"
     body = response.get_data(as_text=True)
     assert '<progress id="job-progress" max="100" value="50">' in body
-    assert "<script" not in body.split("</header>", 1)[1]
+    main = body.split('<main id="content"', 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main
 
 
 def test_only_the_user_who_asked_sees_her_job(app, client, login_as):
