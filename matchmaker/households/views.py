@@ -15,6 +15,7 @@ from ..i18n import current_language
 from ..labels import choices, label
 from ..matches import workflow
 from ..models import Household, Role
+from ..offline import is_offline_copy
 from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
@@ -207,7 +208,8 @@ def _flash_saved(household: Household, *, created: bool) -> None:
 def detail(household_id: int):
     """Her profile, matches and history; the full NIK is shown (and audited) to the owner and the coordinator."""
     household = _household_or_404(household_id)
-    identity = services.can_see_identity(current_user, household)
+    # A copy kept on her phone shows the identity block masked (and is not an audited viewing).
+    identity = services.can_see_identity(current_user, household) and not is_offline_copy()
     if identity:
         services.record_identity_shown(current_user, household)
     duplicate = None
