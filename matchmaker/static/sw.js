@@ -267,9 +267,10 @@ function navigate(request) {
     }).then(function (hit) {
       if (hit) return unpack(hit, true);
       return new Response(
-        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-        "<title>Offline</title><h1>Offline</h1><p>Tidak ada sinyal, dan halaman ini tidak tersimpan di ponsel. " +
-        "/ No signal, and this page is not kept on this phone.</p>",
+        "<!doctype html><html lang=id><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+        "<title>Offline · Mitra Graduasi</title><main><h1>Offline</h1>" +
+        "<p>Tidak ada sinyal, dan halaman ini tidak tersimpan di ponsel.</p>" +
+        "<p lang=en>No signal, and this page is not kept on this phone.</p></main></html>",
         { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
     });
   });
