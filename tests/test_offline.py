@@ -8,7 +8,7 @@ import re
 
 from matchmaker.extensions import db
 from matchmaker.models import GraduationCheckin, GraduationRecord, Match, MatchStatus, Role
-from matchmaker.offline import OFFLINE_PAGES, OfflinePage, mask_long_numbers, offline_urls
+from matchmaker.offline import OFFLINE_PAGES, OfflinePage, mask_long_numbers, offline_urls, slim_html
 from tests.conftest import PASSWORD, log_in, make_household, make_organization, make_user
 from tests.matches.factories import make_offer
 
@@ -215,3 +215,36 @@ def test_other_roles_get_no_offline_pages(app, client):
     data = client.get("/offline/pages.json").get_json()
     assert data["pages"] == [] and data["static"] == []
     assert 'data-offline="none"' in client.get("/home").get_data(as_text=True)
+
+
+def test_slim_html_keeps_her_words_exactly():
+    """Indentation goes from kept pages, but the text she typed in a form keeps every space and line."""
+    html = "<div>\n    <p>Siti</p>\n\n    <textarea>\n  jahit\n    kue</textarea>\n  <pre>a\n   b</pre>\n</div>"
+    assert slim_html(html) == "<div>\n<p>Siti</p>\n<textarea>\n  jahit\n    kue</textarea>\n<pre>a\n   b</pre>\n</div>"
+
+
+def test_form_sent_from_a_kept_copy_keeps_the_nik(app, client):
+    """Saving the profile form of a kept copy (masked NIK) once the signal is back kept her real NIK."""
+    from matchmaker.households.nik import mask_nik
+    from matchmaker.reference.skills import load_skills
+
+    load_skills(db.session)
+    db.session.commit()
+    her = make_user(Role.FACILITATOR)
+    household = make_household(her, full_name="Siti Aminah", kk_number="3201160101900001", interests="jahit")
+    nik = household.nik
+    household.birth_date = dt.date(1900 + int(nik[10:12]), int(nik[8:10]), int(nik[6:8]) - 40)
+    db.session.commit()
+    log_in(client, her)
+    kept = client.get(f"/households/{household.id}/edit", headers=COPY).get_data(as_text=True)
+    assert f'value="{mask_nik(nik)}"' in kept
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', kept))
+    fields.update({"nik": mask_nik(nik), "kk_number": mask_nik("3201160101900001"), "interests": "jahit dan kue",
+                   "desa_code": household.desa_code, "desa": "Sukamaju", "work_preference": "any",
+                   "travel_range": "desa", "full_name": household.full_name, "submit": "1",
+                   "birth_date": household.birth_date.isoformat()})
+    response = client.post(f"/households/{household.id}/edit", data=fields)
+    assert response.status_code == 302
+    db.session.refresh(household)
+    assert household.nik == nik and household.kk_number == "3201160101900001"
+    assert household.interests == "jahit dan kue"

@@ -153,6 +153,7 @@ def edit(household_id: int):
     else:
         form = HouseholdForm()
         _prepare_form(form, request.form.getlist("skills"))
+        _unmask_identity(form, household)
     if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
         data = form.to_data(form.resolved_desa_code)
         # Words of sheet cells no vocabulary knew: the form does not show them, so it must not erase them.
@@ -170,6 +171,14 @@ def edit(household_id: int):
     return render_template(
         "households/form.html", form=form, household=household, picker_within=_picker_within()
     )
+
+
+def _unmask_identity(form: HouseholdForm, household: Household) -> None:
+    """A form sent from the copy kept on her phone carries the NIK and No. KK masked: unchanged."""
+    if household.nik and form.nik.data == mask_nik(household.nik):
+        form.nik.data = household.nik
+    if household.kk_number and form.kk_number.data == mask_nik(household.kk_number):
+        form.kk_number.data = household.kk_number
 
 
 def _picker_within() -> str | None:

@@ -24,7 +24,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..models import Role
-from . import is_offline_copy, mask_long_numbers, offline_static_urls, offline_urls, session_marker
+from . import is_offline_copy, mask_long_numbers, offline_static_urls, offline_urls, session_marker, slim_html
 
 bp = Blueprint("offline", __name__)
 
@@ -124,9 +124,9 @@ def _mark_logout(response: Response) -> Response:
 
 
 def _mask_offline_copy(response: Response) -> Response:
-    """A page copied for the phone carries no full NIK or No. KK, whatever its template shows."""
+    """A page copied for the phone carries no full NIK or No. KK, whatever its template shows; and no indentation."""
     if response.mimetype == "text/html" and not response.direct_passthrough and is_offline_copy():
-        response.set_data(mask_long_numbers(response.get_data(as_text=True)))
+        response.set_data(slim_html(mask_long_numbers(response.get_data(as_text=True))))
         response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Mg-Offline-Copy"]))
     return response
 
