@@ -17,6 +17,8 @@ var PREFIX = "mg-";
 var PAGES = "mg-pages-";
 var META_CACHE = "mg-meta-";
 var META_KEY = "/__mg/meta";
+var BUNDLE = "/__mg/bundle/";
+var BUNDLE_PAGES = 25;
 var UNAVAILABLE = "/offline/unavailable";
 var DAY_MS = 24 * 60 * 60 * 1000;
 var DEFAULT_DAYS = 14;
@@ -157,11 +159,8 @@ function tell(message) {
 
 function pack(response) {
   var headers = {
-    "Content-Type": response.headers.get("Content-Type") || "text/html; charset=utf-8",
-    "Mg-Saved": String(Date.now())
+    "Content-Type": response.headers.get("Content-Type") || "application/octet-stream"
   };
-  var csp = response.headers.get("Content-Security-Policy");
-  if (csp) headers["Content-Security-Policy"] = csp;
   if (typeof CompressionStream !== "function") {
     return response.blob().then(function (blob) { return { size: blob.size, response: new Response(blob, { headers: headers }) }; });
   }
@@ -171,19 +170,37 @@ function pack(response) {
   });
 }
 
-function unpack(hit, cachedMark) {
-  var headers = { "Content-Type": hit.headers.get("Content-Type") || "text/html; charset=utf-8" };
-  var csp = hit.headers.get("Content-Security-Policy");
-  if (csp) headers["Content-Security-Policy"] = csp;
+function unpack(hit) {
+  var headers = { "Content-Type": hit.headers.get("Content-Type") || "application/octet-stream" };
   var body = hit.headers.get("Mg-Gzip") ? hit.body.pipeThrough(new DecompressionStream("gzip")) : hit.body;
-  if (!cachedMark) return new Response(body, { headers: headers });
-  return new Response(body).text().then(function (text) {
-    var saved = hit.headers.get("Mg-Saved") || "";
-    return new Response(text.replace("<body", '<body data-mg-cached="' + saved + '"'), { headers: headers });
+  return new Response(body, { headers: headers });
+}
+
+function gzipText(text) {
+  var blob = new Blob([text]);
+  if (typeof CompressionStream !== "function") return Promise.resolve({ gzip: false, blob: blob });
+  return new Response(blob.stream().pipeThrough(new CompressionStream("gzip"))).blob().then(function (packed) {
+    return { gzip: true, blob: packed };
   });
 }
 
-/* Fetch the list of her pages and keep each; drop what is no longer on the list. */
+function gunzipText(hit) {
+  var body = hit.headers.get("Mg-Gzip") ? hit.body.pipeThrough(new DecompressionStream("gzip")) : hit.body;
+  return new Response(body).text();
+}
+
+function absolute(url) {
+  return new URL(url, self.location.origin).href;
+}
+
+/* Fetch the list of her pages and keep them; drop what is no longer on the list.
+ *
+ * Static files are kept one by one. Pages are kept in bundles of BUNDLE_PAGES consecutive pages
+ * of the list (her households' pages one after another), each bundle gzip-compressed as one: the
+ * pages of two households differ in a few words, so a bundle costs little more than one page.
+ * The index (address -> bundle) is in the meta record. If the signal goes during a refresh, the
+ * copy kept before stays whole.
+ */
 function refresh() {
   if (refreshing) return refreshing;
   var started = Date.now();
@@ -193,10 +210,12 @@ function refresh() {
   }).then(function (list) {
     var user = String(list.user);
     var urls = list["static"].concat(list.pages);
+    var statics = {};
+    list["static"].forEach(function (url) { statics[url] = true; });
     if (!list.pages.length) return keysStartingWith(PAGES).then(function (names) {
       return Promise.all(names.map(function (name) { return caches.delete(name); }));
     });
-    var done = 0, failed = 0, bytes = 0, queue = urls.slice();
+    var done = 0, failed = 0, lost = 0, bytes = 0, queue = urls.slice(), pages = {};
     tell({ type: "progress", done: 0, total: urls.length });
     return caches.open(PAGES + user).then(function (cache) {
       function next() {
@@ -205,12 +224,18 @@ function refresh() {
         return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Mg-Offline-Copy": "1" } })
           .then(function (response) {
             if (!response.ok || response.redirected) { failed += 1; return null; }
-            return pack(response).then(function (packed) {
-              bytes += packed.size;
-              return cache.put(url, packed.response);
+            if (statics[url]) {
+              return pack(response).then(function (packed) {
+                bytes += packed.size;
+                return cache.put(url, packed.response);
+              });
+            }
+            return response.text().then(function (html) {
+              pages[absolute(url)] = { saved: Date.now(), csp: response.headers.get("Content-Security-Policy") || "",
+                                       html: html };
             });
           })
-          .catch(function () { failed += 1; })
+          .catch(function () { lost += 1; })
           .then(function () {
             done += 1;
             if (done % 10 === 0) tell({ type: "progress", done: done, total: urls.length });
@@ -219,26 +244,45 @@ function refresh() {
       }
       var workers = [];
       for (var i = 0; i < CONCURRENCY; i += 1) workers.push(next());
+      var index = {};
+      var bundles = {};
       return Promise.all(workers).then(function () {
-        return cache.keys();
-      }).then(function (requests) {
-        var keep = {};
-        urls.forEach(function (url) { keep[new URL(url, self.location.origin).href] = true; });
-        // A household moved to another facilitator leaves her phone at the next refresh.
-        return Promise.all(requests.filter(function (request) { return !keep[request.url]; })
-          .map(function (request) { return cache.delete(request); }));
+        if (lost) throw new Error("the signal went during the refresh");
+        var stamp = String(Date.now());
+        var kept = list.pages.map(absolute).filter(function (url) { return pages[url]; });
+        var puts = [];
+        for (var start = 0; start < kept.length; start += BUNDLE_PAGES) {
+          var key = absolute(BUNDLE + stamp + "-" + (start / BUNDLE_PAGES));
+          var group = {};
+          kept.slice(start, start + BUNDLE_PAGES).forEach(function (url) { group[url] = pages[url]; index[url] = key; });
+          bundles[key] = true;
+          puts.push(gzipText(JSON.stringify(group)).then(function (key, packed) {
+            bytes += packed.blob.size;
+            var headers = { "Content-Type": "application/json" };
+            if (packed.gzip) headers["Mg-Gzip"] = "1";
+            return cache.put(key, new Response(packed.blob, { headers: headers }));
+          }.bind(null, key)));
+        }
+        return Promise.all(puts);
       }).then(function () {
         return readMeta(user);
       }).then(function (meta) {
         meta = meta || { user: user, seenAt: Date.now(), maxDays: list.max_days };
         meta.refreshedAt = Date.now();
-        meta.pages = list.pages.length;
+        meta.pages = Object.keys(index).length;
         meta.failed = failed;
         meta.bytes = bytes;
         meta.seconds = (Date.now() - started) / 1000;
-        return writeMeta(user, meta).then(function () {
+        meta.index = index;
+        return writeMeta(user, meta).then(function () { return cache.keys(); }).then(function (requests) {
+          // Old bundles, and a household moved to another facilitator, leave her phone now.
+          var keep = {};
+          list["static"].forEach(function (url) { keep[absolute(url)] = true; });
+          return Promise.all(requests.filter(function (request) { return !keep[request.url] && !bundles[request.url]; })
+            .map(function (request) { return cache.delete(request); }));
+        }).then(function () {
           var message = { type: "refreshed" };
-          Object.keys(meta).forEach(function (key) { if (key !== "session") message[key] = meta[key]; });
+          Object.keys(meta).forEach(function (key) { if (key !== "session" && key !== "index") message[key] = meta[key]; });
           return tell(message);
         });
       });
@@ -258,14 +302,34 @@ function keptCopy(url) {
   });
 }
 
+/* The kept page at ``url`` as a response marked data-mg-cached, or null. */
+function keptPage(url) {
+  return keptUser().then(function (user) {
+    if (user === null) return null;
+    return readMeta(user).then(function (meta) {
+      var key = meta && meta.index && meta.index[url];
+      if (!key) return null;
+      return caches.match(key, { cacheName: PAGES + user }).then(function (hit) {
+        return hit ? gunzipText(hit).then(function (text) { return JSON.parse(text)[url] || null; }) : null;
+      });
+    });
+  }).then(function (page) {
+    if (!page) return null;
+    var headers = { "Content-Type": "text/html; charset=utf-8" };
+    if (page.csp) headers["Content-Security-Policy"] = page.csp;
+    var html = page.html.replace("<body", '<body data-mg-cached="' + page.saved + '"');
+    return new Response(html, { headers: headers });
+  });
+}
+
 function navigate(request) {
   return fetch(request).catch(function () {
     return expireIfStale().then(function (expired) {
-      return expired ? null : keptCopy(request.url).then(function (hit) {
-        return hit || keptCopy(new URL(UNAVAILABLE, self.location.origin).href);
+      return expired ? null : keptPage(request.url).then(function (page) {
+        return page || keptPage(absolute(UNAVAILABLE));
       });
-    }).then(function (hit) {
-      if (hit) return unpack(hit, true);
+    }).then(function (page) {
+      if (page) return page;
       return new Response(
         "<!doctype html><html lang=id><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
         "<title>Offline · Mitra Graduasi</title><main><h1>Offline</h1>" +
@@ -278,6 +342,6 @@ function navigate(request) {
 
 function staticFile(request) {
   return keptCopy(request.url).then(function (hit) {
-    return hit ? unpack(hit, false) : fetch(request);
+    return hit ? unpack(hit) : fetch(request);
   });
 }

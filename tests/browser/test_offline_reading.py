@@ -19,12 +19,26 @@ MG_NAMES = """async () => {
   const dbs = (await indexedDB.databases()).map((db) => db.name).filter((name) => name.startsWith('mg-'));
   return {caches: caches_, dbs: dbs};
 }"""
-KEPT_URLS = """async (name) => (await (await caches.open(name)).keys()).map((request) => request.url)"""
-KEPT_TEXT = """async ([name, url]) => {
-  const hit = await caches.match(url, {cacheName: name});
-  if (!hit) return null;
+KEPT_URLS = """async (user) => {
+  const hit = await caches.match('/__mg/meta', {cacheName: 'mg-meta-' + user});
+  return Object.keys((await hit.json()).index);
+}"""
+# Every entry of her pages cache (bundles of pages, static files), decompressed.
+KEPT_TEXTS = """async (user) => {
+  const cache = await caches.open('mg-pages-' + user);
+  const texts = [];
+  for (const request of await cache.keys()) {
+    const hit = await cache.match(request);
+    const body = hit.headers.get('Mg-Gzip') ? hit.body.pipeThrough(new DecompressionStream('gzip')) : hit.body;
+    texts.push(await new Response(body).text());
+  }
+  return texts;
+}"""
+KEPT_PAGE = """async ([user, url]) => {
+  const meta = await (await caches.match('/__mg/meta', {cacheName: 'mg-meta-' + user})).json();
+  const hit = await caches.match(meta.index[url], {cacheName: 'mg-pages-' + user});
   const body = hit.headers.get('Mg-Gzip') ? hit.body.pipeThrough(new DecompressionStream('gzip')) : hit.body;
-  return await new Response(body).text();
+  return JSON.parse(await new Response(body).text())[url].html;
 }"""
 NEW_OUTBOX = """(name) => new Promise((resolve) => {
   const request = indexedDB.open(name, 1);
@@ -69,8 +83,8 @@ def test_facilitator_reads_her_households_offline(live_server, new_page):
     expect(page.locator("#mg-offline-state")).to_have_text("Online")
     _wait_until_kept(page)
     expect(page.locator("#mg-offline-when")).to_contain_text("Data offline diperbarui")
-    cache = f"mg-pages-{seeded['ani_id']}"
-    kept = page.evaluate(KEPT_URLS, cache)
+    user = str(seeded["ani_id"])
+    kept = page.evaluate(KEPT_URLS, user)
     first_id, first_name, first_nik = seeded["households"][0]
     for household_id, _name, _nik in seeded["households"]:
         assert f"{base}/households/{household_id}" in kept
@@ -78,12 +92,17 @@ def test_facilitator_reads_her_households_offline(live_server, new_page):
     assert f"{base}/matches/{seeded['match']}" in kept and f"{base}/partners/offers/{seeded['offer']}" in kept
     # Another facilitator's household is never kept, even after trying to open it.
     assert page.goto(f"{base}/households/{seeded['theirs'][0]}").status == 404
-    kept = page.evaluate(KEPT_URLS, cache)
+    kept = page.evaluate(KEPT_URLS, user)
     assert not any(f"/households/{seeded['theirs'][0]}" in url for url in kept)
+    everything = "".join(page.evaluate(KEPT_TEXTS, user))
+    assert seeded["theirs"][1] not in everything and first_name in everything
     # The kept HTML carries the masked NIK and No. KK only.
+    for _id, _name, nik in seeded["households"]:
+        assert nik not in everything and nik[-4:] in everything
+    assert "3201160101900001" not in everything
     for url in (f"{base}/households/{first_id}", f"{base}/households/{first_id}/edit", f"{base}/households/"):
-        html = page.evaluate(KEPT_TEXT, [cache, url])
-        assert html and first_nik not in html and "3201160101900001" not in html
+        html = page.evaluate(KEPT_PAGE, [user, url])
+        assert first_name in html and first_nik not in html
 
     page.context.set_offline(True)
     page.goto(f"{base}/households/")

@@ -5,8 +5,8 @@ households (the load district's generator: realistic texts, matches at every ste
 SQLite file, serves the app on localhost, logs her in in headless Chromium and lets the service
 worker fill the cache, then prints:
 
-- the pages and static files kept, and the bytes they take in Cache Storage (stored gzip-compressed),
-  and what they would take uncompressed;
+- the pages and static files kept, and the bytes they take in Cache Storage (pages in gzip-compressed
+  bundles of 25), and what they would take uncompressed;
 - the time the service worker takes to refresh them all, on a fast link and on a link emulated at
   400 kbps down and up with 400 ms round trips (CDP ``Network.emulateNetworkConditions`` on the
   service worker's own target, where it fetches).
@@ -41,17 +41,19 @@ KBPS = 400
 RTT_MS = 400
 CACHE_SUMS = """async (user) => {
   const cache = await caches.open('mg-pages-' + user);
-  let stored = 0, plain = 0, pages = 0, statics = 0;
+  let stored = 0, plain = 0, entries = 0;
   for (const request of await cache.keys()) {
     const hit = await cache.match(request);
-    const blob = await hit.clone().blob();
-    stored += blob.size;
+    stored += (await hit.clone().blob()).size;
     const body = hit.headers.get('Mg-Gzip') ? hit.body.pipeThrough(new DecompressionStream('gzip')) : hit.body;
     plain += (await new Response(body).blob()).size;
-    if (new URL(request.url).pathname.startsWith('/static/')) statics += 1; else pages += 1;
+    entries += 1;
   }
+  const meta = await (await caches.match('/__mg/meta', {cacheName: 'mg-meta-' + user})).json();
+  const statics = (await cache.keys()).filter((request) => new URL(request.url).pathname.startsWith('/static/'));
   const estimate = await navigator.storage.estimate();
-  return {stored, plain, pages, statics, usage: estimate.usage};
+  return {stored, plain, entries, pages: Object.keys(meta.index).length, statics: statics.length,
+          usage: estimate.usage};
 }"""
 REFRESHED_AT = "() => Number(document.getElementById('mg-offline').dataset.refreshedAt || 0)"
 META = """async (user) => {
@@ -166,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     figures = measure(args.households)
     print(f"Facilitator with {figures['households']} households: {figures['pages']} pages "
-          f"and {figures['statics']} static files kept.")
+          f"and {figures['statics']} static files kept ({figures['entries']} Cache Storage entries).")
     print(f"Cache Storage: {figures['stored']:,} bytes stored (gzip), {figures['plain']:,} bytes uncompressed; "
           f"navigator.storage.estimate() usage {figures['usage']:,} bytes.")
     print(f"First fill after login (fast local link): {figures['first_fill_s']:.1f} s "
