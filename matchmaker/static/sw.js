@@ -2,9 +2,9 @@
  *
  * Served at /sw.js (scope: the whole site). What it keeps comes from /offline/pages.json
  * (matchmaker/offline: a registry of pages, only her own households). Pages are fetched with
- * the header Mg-Offline-Copy: 1 (the server masks every NIK in them) and stored gzip-compressed
- * in the cache "mg-pages-<user id>"; "mg-meta-<user id>" holds when she was last seen signed in
- * and when the pages were refreshed. Every name starts with "mg-": logout and expiry delete
+ * the header Mg-Offline-Copy: 1 (the server masks every NIK in them) and stored in gzip-compressed
+ * bundles of 25 pages in the cache "mg-pages-<user id>"; "mg-meta-<user id>" holds when she was
+ * last seen signed in, when the pages were refreshed and which bundle holds which page. Every name starts with "mg-": logout and expiry delete
  * them all (with the outbox's IndexedDB databases).
  *
  * Navigations go to the network first; only when the network fails is a kept copy shown,
