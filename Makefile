@@ -17,7 +17,7 @@ ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 # request goes back to the system.
 GUNICORN_LIMITS := --timeout 60 --graceful-timeout 10 --max-requests 1000 --max-requests-jitter 100
 
-.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan page-weight
+.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan page-weight offline-size
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,11 @@ load-test: $(VENV)/.requirements-dev translations
 # 400 kbps / 400 ms link, in headless Chromium against the demo district (tests/load/page_weight.py).
 page-weight: $(VENV)/.requirements-dev translations
 	$(BIN)/python tests/load/page_weight.py
+
+# Not part of `make test`: bytes a facilitator's phone keeps for offline reading (250 households)
+# and the time to refresh them on an emulated 400 kbps / 400 ms link (tests/load/offline_size.py).
+offline-size: $(VENV)/.requirements-dev translations
+	REGION_WARM=0 $(BIN)/python tests/load/offline_size.py
 
 # Not part of `make test`: sqlmap and wapiti (installed from Debian if missing) against the demo
 # district on a throwaway database, logged in; fails on any finding of medium severity or above.

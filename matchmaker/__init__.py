@@ -114,6 +114,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .static_files import init_static_files
 
     init_static_files(app)
+    from .offline.views import init_offline
+
+    init_offline(app)
     _warm_region_picker(app)
     return app
 

@@ -72,6 +72,9 @@ class Config:
     # Rp600.000 per person. Set both from the governor's decree and BPS each January.
     GRADUATION_UMK = int(os.environ.get("GRADUATION_UMK", "5000000"))
     GRADUATION_POVERTY_LINE = int(os.environ.get("GRADUATION_POVERTY_LINE", "600000"))
+    # Days without signing in online after which a phone deletes every page and queued action it
+    # keeps for offline work (matchmaker.offline; enforced by the phone's script even without signal).
+    OFFLINE_MAX_DAYS = int(os.environ.get("OFFLINE_MAX_DAYS", "14"))
 
 
 class TestConfig(Config):

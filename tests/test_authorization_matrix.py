@@ -814,6 +814,11 @@ ROWS: list[Row] = [
     GET("notifications.open_one", "/notifications/{nX}", "302 404 404 302 404 404 404 404 404", "X's"),
     POST("notifications.read_all", "/notifications/read-all", "302 302 302 302 302 302 302 302 302",
          writers="fac_a fac_b biz_x biz_y biz_s", independent=True),
+    # offline (the installable shell; the list of pages kept on a phone is the user's own)
+    GET("offline.service_worker", "/sw.js", "200 200 200 200 200 200 200 200 200"),
+    GET("offline.manifest", "/manifest.webmanifest", "200 200 200 200 200 200 200 200 200"),
+    GET("offline.pages", "/offline/pages.json", "302 200 200 200 200 200 200 200 200"),
+    GET("offline.unavailable", "/offline/unavailable", "302 200 200 200 200 200 200 200 200"),
     # partners
     GET("partners.profile", "/partners/profile", "302 403 403 200 200 200 403 403 200"),
     GET("partners.edit_profile", "/partners/profile/edit", "302 403 403 200 200 200 403 403 200"),

@@ -15,6 +15,7 @@ from ..i18n import current_language
 from ..labels import choices, label
 from ..matches import workflow
 from ..models import Household, Role
+from ..offline import is_offline_copy
 from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
 from ..reference.regions import region_path
@@ -161,6 +162,7 @@ def edit(household_id: int):
     else:
         form = HouseholdForm()
         _prepare_form(form, request.form.getlist("skills"))
+        _unmask_identity(form, household)
     if request.method == "POST" and not _suggesting(form) and form.validate_on_submit():
         data = form.to_data(form.resolved_desa_code)
         # Words of sheet cells no vocabulary knew: the form does not show them, so it must not erase them.
@@ -178,6 +180,14 @@ def edit(household_id: int):
     return render_template(
         "households/form.html", form=form, household=household, picker_within=_picker_within()
     )
+
+
+def _unmask_identity(form: HouseholdForm, household: Household) -> None:
+    """A form sent from the copy kept on her phone carries the NIK and No. KK masked: unchanged."""
+    if household.nik and form.nik.data == mask_nik(household.nik):
+        form.nik.data = household.nik
+    if household.kk_number and form.kk_number.data == mask_nik(household.kk_number):
+        form.kk_number.data = household.kk_number
 
 
 def _picker_within() -> str | None:
@@ -216,7 +226,8 @@ def _flash_saved(household: Household, *, created: bool) -> None:
 def detail(household_id: int):
     """Her profile, matches and history; the full NIK is shown (and audited) to the owner and the coordinator."""
     household = _household_or_404(household_id)
-    identity = services.can_see_identity(current_user, household)
+    # A copy kept on her phone shows the identity block masked (and is not an audited viewing).
+    identity = services.can_see_identity(current_user, household) and not is_offline_copy()
     if identity:
         services.record_identity_shown(current_user, household)
     duplicate = None
