@@ -67,9 +67,13 @@ def init_api(app: Flask) -> Api:
         "security": [{"bearerAuth": []}],
     })
     api = Api(app)
+    from .dashboards import blp as dashboards_blp
     from .docs import bp as docs_bp
+    from .graduation import blp as graduation_blp
     from .households import blp as households_blp
 
     api.register_blueprint(households_blp)
+    api.register_blueprint(graduation_blp)
+    api.register_blueprint(dashboards_blp)
     app.register_blueprint(docs_bp)
     return api
