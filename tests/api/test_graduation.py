@@ -282,7 +282,9 @@ def test_hostile_ids_get_answers_not_errors(client):
     secret = token_for(facilitator)
     for url in ("/api/v1/graduation/records/2147483648", "/api/v1/graduation/checkins/9223372036854775808"):
         assert call(client, "GET", url, secret).status_code == 404, url
-    assert call(client, "GET", "/api/v1/graduation/records?household_id=2147483648", secret).get_json()["items"] == []
+    for query in ("records?household_id=2147483648", "records?household_id=-839313185528",
+                  "checkins?household_id=-9223372036854775809"):
+        assert call(client, "GET", f"/api/v1/graduation/{query}", secret).get_json()["items"] == [], query
     household = make_household(facilitator, components={})
     response = call(client, "POST", f"/api/v1/graduation/households/{household.id}/records", secret,
                     json=_send("Kue\x00", graduation_type=GraduationType.NATURAL))

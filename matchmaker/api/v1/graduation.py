@@ -81,6 +81,12 @@ def _problems(*statuses: int):
     return decorate
 
 
+def _int_column(value: int) -> int:
+    """``value`` kept within an INTEGER column's range: past it no row exists, and the database would
+    refuse to compare (a 500, not an empty list)."""
+    return max(-MAX_ID - 1, min(value, MAX_ID))
+
+
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     # Stored as naive UTC: said so, as RFC 3339 (and the OpenAPI document) want.
     return value.replace(tzinfo=dt.UTC) if value else None
@@ -243,7 +249,7 @@ def list_records(cursor: str | None = None, limit: int | None = None, status: st
     if status:
         query = query.where(GraduationRecord.status == status)
     if household_id is not None:
-        query = query.where(GraduationRecord.household_id == min(household_id, MAX_ID))
+        query = query.where(GraduationRecord.household_id == _int_column(household_id))
     rows = list(db.session.scalars(
         query.options(joinedload(GraduationRecord.household).joinedload(Household.desa))
         .order_by(GraduationRecord.id).limit(size + 1)
@@ -383,7 +389,7 @@ def list_checkins(cursor: str | None = None, limit: int | None = None, state: st
     if state:
         query = query.where(services.checkin_state_condition(state, today))
     if household_id is not None:
-        query = query.where(GraduationCheckin.household_id == min(household_id, MAX_ID))
+        query = query.where(GraduationCheckin.household_id == _int_column(household_id))
     if position:
         try:
             due_on, after = dt.date.fromisoformat(str(position["due_on"])), int(position["after"])
