@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -49,7 +49,7 @@ def _problems(*statuses: int):
 
 def period(on: dt.date) -> dict[str, Any]:
     """The period the figures of ``on`` hold for."""
-    return {"year": on.year, "as_of": on, "time_zone": str(current_app.config.get("TIMEZONE") or clock.zone().key),
+    return {"year": on.year, "as_of": on, "time_zone": clock.zone().key,
             "target_share_percent": round(GRADUATION_TARGET_SHARE * 100)}
 
 
