@@ -35,7 +35,7 @@ from werkzeug.security import generate_password_hash
 
 from matchmaker.admin.services import suspend_organization
 from matchmaker.api.v1.core import etag_of
-from matchmaker.api.v1.graduation import checkin_etag, record_etag
+from matchmaker.api.v1.graduation import assessment_of, checkin_etag, record_etag
 from matchmaker.api.v1.households import full_representation
 from matchmaker.auth.services import issue_password_reset
 from matchmaker.auth.tokens import create_token
@@ -599,6 +599,10 @@ def _checkin_if_match(key: str) -> Callable[[World], str]:
     return lambda world: f'"{checkin_etag(db.session.get(GraduationCheckin, world.ids[key]))}"'
 
 
+def _checklist_if_match(key: str) -> Callable[[World], str]:
+    return lambda world: f'"{etag_of(assessment_of(db.session.get(Household, world.ids[key])))}"'
+
+
 def _api_graduation(world: World) -> dict[str, Any]:
     return {"graduation_type": GraduationType.SELF_RELIANT, "graduated_on": _today(),
             "evidence": "Penghasilan tetap dari konveksi.", "confirm_not_ready": True}
@@ -888,6 +892,13 @@ ROWS: list[Row] = [
     API("api_v1_graduation.reject_record", "POST", "/api/v1/graduation/records/{rB}/reject",
         "401 403 403 403 403 403 200 403 403", "rB", data={"reason": "Lampirkan slip gaji terbaru."},
         if_match=_record_if_match("rB"), writers="coord"),
+    API("api_v1_graduation.get_checklist", "GET", "/api/v1/graduation/households/{hA}/readiness",
+        "401 200 404 403 403 403 200 403 403", "hA"),
+    API("api_v1_graduation.get_checklist", "GET", "/api/v1/graduation/households/{hB}/readiness",
+        "401 404 200 403 403 403 200 403 403", "hB"),
+    API("api_v1_graduation.put_checklist", "PUT", "/api/v1/graduation/households/{hA}/readiness",
+        "401 200 404 403 403 403 403 403 403", "hA", data={"household_size": 4, "children_in_school": "all_attend"},
+        if_match=_checklist_if_match("hA"), writers="fac_a"),
     API("api_v1_graduation.list_checkins", "GET", "/api/v1/graduation/checkins", "401 200 200 403 403 403 403 403 403"),
     API("api_v1_graduation.get_checkin", "GET", "/api/v1/graduation/checkins/{cA}",
         "401 200 404 403 403 403 403 403 403", "cA"),

@@ -291,3 +291,33 @@ def test_hostile_ids_get_answers_not_errors(client):
     assert response.status_code == 422 and list(response.get_json()["errors"]) == ["evidence"]
     nul = call(client, "GET", "/api/v1/graduation/records?cursor=%00", token_for(coordinator))
     assert nul.status_code == 422 and list(nul.get_json()["errors"]) == ["cursor"]
+
+
+def test_facilitator_confirms_the_checklist_with_if_match_and_the_form_checks(client):
+    """A script could confirm half an income, overwrite confirmations unseen, or a coordinator could edit them."""
+    facilitator, coordinator = make_user("facilitator"), make_user("coordinator")
+    household = make_household(facilitator)
+    url = f"/api/v1/graduation/households/{household.id}/readiness"
+    secret = token_for(facilitator)
+    read = call(client, "GET", url, secret)
+    assert read.status_code == 200 and read.get_json()["assessment"]["household_size"] is None
+    assert "children_in_school" in [item["code"] for item in read.get_json()["readiness"]["items"]]
+    etag = read.headers["ETag"]
+    confirm = {"household_size": 4, "children_in_school": "all_attend"}
+    assert call(client, "PUT", url, secret, json=confirm).status_code == 428
+    half = call(client, "PUT", url, secret, json={**confirm, "monthly_income": 2_500_000}, headers={"If-Match": etag},
+                language="en")
+    assert half.status_code == 422 and half.get_json()["errors"] == {
+        "income_since": ["Enter since when she earns this income."]}
+    choice = call(client, "PUT", url, secret, json={"children_in_school": "kadang"}, headers={"If-Match": etag})
+    assert choice.get_json()["errors"] == {"children_in_school": ["Pilihan tidak valid."]}
+    saved = call(client, "PUT", url, secret, json=confirm, headers={"If-Match": etag})
+    assert saved.status_code == 200 and saved.get_json()["assessment"]["children_in_school"] == "all_attend"
+    holds = {item["code"]: item["holds"] for item in saved.get_json()["readiness"]["items"]}
+    assert holds["children_in_school"] is True
+    stale = call(client, "PUT", url, secret, json={}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    coord = token_for(coordinator)
+    assert call(client, "GET", url, coord).get_json()["assessment"]["household_size"] == 4
+    assert call(client, "PUT", url, coord, json={}, headers={"If-Match": saved.headers["ETag"]}).status_code == 403
+    assert call(client, "GET", url, token_for(make_user("facilitator", areas=[DRAMAGA]))).status_code == 404

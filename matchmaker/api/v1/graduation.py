@@ -24,7 +24,7 @@ from wtforms import Form
 from ...auth.decorators import roles_required
 from ...extensions import db
 from ...graduation import services
-from ...graduation.forms import ApproveForm, CheckinForm, GraduateForm, RejectForm, message
+from ...graduation.forms import ApproveForm, AssessmentForm, CheckinForm, GraduateForm, RejectForm, message
 from ...households import services as household_services
 from ...models import GraduationCheckin, GraduationRecord, Household, Role
 from .core import (
@@ -41,9 +41,11 @@ from .core import (
 )
 from .schemas_graduation import (
     ApprovalSchema,
+    AssessmentSchema,
     CheckinFilterSchema,
     CheckinPageSchema,
     CheckinSchema,
+    ChecklistSchema,
     RecordFilterSchema,
     RecordPageSchema,
     RecordSchema,
@@ -366,6 +368,66 @@ def reject_record(values: dict[str, Any], record_id: int):
         raise _refusal(invalid) from None
     db.session.refresh(record)
     return _record_answer(record)
+
+
+# The readiness checklist ----------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = ("household_size", "children_in_school", "monthly_income", "income_since", "livelihood_since")
+
+
+def assessment_of(household: Household) -> dict[str, Any]:
+    """Her facilitator's confirmations as stored (the checklist's ETag input)."""
+    stored = services.get_assessment(household)
+    return {"household_id": household.id,
+            **{name: getattr(stored, name) if stored is not None else None for name in ASSESSMENT_FIELDS}}
+
+
+def _checklist_answer(household: Household):
+    assessment = assessment_of(household)
+    body = {"household_id": household.id, "assessment": {name: assessment[name] for name in ASSESSMENT_FIELDS},
+            "readiness": _readiness(household)}
+    return body, 200, {"ETag": f'"{etag_of(assessment)}"'}
+
+
+def _household_or_404(household_id: int) -> Household:
+    household = household_services.get_visible_household(current_user, household_id) \
+        if household_id <= MAX_ID else None
+    if household is None:
+        raise problem(404)
+    g.api_target = ("household", household.id)
+    return household
+
+
+@blp.route("/households/<int:household_id>/readiness", methods=["GET"])
+@roles_required(*VIEWERS)
+@blp.response(200, ChecklistSchema, headers=ETAG_HEADER)
+@_problems(401, 403, 404, 429)
+def get_checklist(household_id: int):
+    """The household's readiness checklist, as on its page: what holds, the score, what is missing."""
+    return _checklist_answer(_household_or_404(household_id))
+
+
+@blp.route("/households/<int:household_id>/readiness", methods=["PUT"])
+@roles_required(Role.FACILITATOR)
+@blp.arguments(AssessmentSchema)
+@blp.doc(parameters=[_if_match("checklist")])
+@blp.response(200, ChecklistSchema, headers=ETAG_HEADER)
+@_problems(401, 403, 404, 412, 422, 428, 429)
+def put_checklist(values: dict[str, Any], household_id: int):
+    """Her facilitator confirms what the data cannot tell (the checklist form): a field left out or null
+    is not confirmed. `If-Match` must carry the ETag last read."""
+    household = _household_or_404(household_id)
+    if not services.can_manage(current_user, household):
+        raise problem(403)
+    _lock(Household, household.id)
+    _if_match_or_refuse(etag_of(assessment_of(household)),
+                        _("The checklist was changed since you read it. Read it again and repeat your change."))
+    form = _validated(AssessmentForm, values)
+    try:
+        services.save_assessment(current_user, household, form.data_object())
+    except services.GraduationInvalid as invalid:
+        raise _refusal(invalid) from None
+    return _checklist_answer(household)
 
 
 # Check-ins ------------------------------------------------------------------------------------

@@ -70,6 +70,26 @@ class ReadinessSchema(Schema):
     items = fields.List(fields.Nested(CriterionSchema), required=True)
 
 
+class AssessmentSchema(Schema):
+    """What her facilitator confirmed for the checklist where the data cannot tell (null: not confirmed)."""
+
+    household_size = fields.Integer(allow_none=True, load_default=None)
+    children_in_school = fields.String(allow_none=True, load_default=None,
+                                       metadata={"description": "all_attend, not_all or none_of_age."})
+    monthly_income = fields.Integer(allow_none=True, load_default=None, metadata={"description": "Rupiah a month."})
+    income_since = fields.Date(allow_none=True, load_default=None)
+    livelihood_since = fields.Date(allow_none=True, load_default=None,
+                                   metadata={"description": "Own business or job found outside the app."})
+
+
+class ChecklistSchema(Schema):
+    """A household's readiness checklist: her facilitator's confirmations and what they add up to today."""
+
+    household_id = fields.Integer(required=True)
+    assessment = fields.Nested(AssessmentSchema, required=True)
+    readiness = fields.Nested(ReadinessSchema, required=True)
+
+
 class RecordSummarySchema(Schema):
     """A graduation record in a list."""
 
