@@ -299,11 +299,7 @@ def submit_record(values: dict[str, Any], household_id: int):
     A self-reliant graduation before the checklist's required items hold needs `confirm_not_ready`;
     a household already graduated, exited or waiting for a coordinator gets 409.
     """
-    household = household_services.get_visible_household(current_user, household_id) \
-        if household_id <= MAX_ID else None
-    if household is None:
-        raise problem(404)
-    g.api_target = ("household", household.id)
+    household = _household_or_404(household_id)
     if not services.can_manage(current_user, household):
         raise problem(403)
     form = _validated(GraduateForm, values)
