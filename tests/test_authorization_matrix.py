@@ -35,6 +35,7 @@ from werkzeug.security import generate_password_hash
 
 from matchmaker.admin.services import suspend_organization
 from matchmaker.api.v1.core import etag_of
+from matchmaker.api.v1.graduation import assessment_of, checkin_etag, record_etag
 from matchmaker.api.v1.households import full_representation
 from matchmaker.api.v1.offers import offer_etag
 from matchmaker.auth.services import issue_password_reset
@@ -546,8 +547,9 @@ class Row:
     independent: bool = False
     # An /api/v1 request: sent with the actor's bearer token (none for anon), ``data`` as the JSON body.
     api: bool = False
-    # For API updates: send the household's current ETag (``If-Match``) of this id key.
-    if_match: str = ""
+    # For API updates: send the household's current ETag (``If-Match``) of this id key (or the header a
+    # function of the world gives, for other resources).
+    if_match: str | Callable[[World], str] = ""
 
     @property
     def id(self) -> str:
@@ -566,7 +568,7 @@ class Row:
 
 def _row(endpoint: str, method: str, url: str, statuses: str, variant: str = "", *, data: Any = None,
          writers: str = "", anon_to_login: bool = True, independent: bool = False, api: bool = False,
-         if_match: str = "") -> Row:
+         if_match: str | Callable[[World], str] = "") -> Row:
     codes = [int(code) for code in statuses.split()]
     assert len(codes) == len(ACTORS), f"{endpoint}: {len(codes)} statuses for the actors {' '.join(ACTORS)}"
     unknown = set(writers.split()) - set(ACTORS)
@@ -598,6 +600,23 @@ def _api_household(world: World) -> dict[str, Any]:
 def _api_offer(world: World) -> dict[str, Any]:
     return {"kind": OfferKind.JOB, "title": "Penjahit gamis baru", "skills_text": "jahit, obras", "places": 3,
             "desa_code": SUKAMAJU, "reach": "kecamatan", "pay_amount": 1500000}
+
+
+def _record_if_match(key: str) -> Callable[[World], str]:
+    return lambda world: f'"{record_etag(db.session.get(GraduationRecord, world.ids[key]))}"'
+
+
+def _checkin_if_match(key: str) -> Callable[[World], str]:
+    return lambda world: f'"{checkin_etag(db.session.get(GraduationCheckin, world.ids[key]))}"'
+
+
+def _checklist_if_match(key: str) -> Callable[[World], str]:
+    return lambda world: f'"{etag_of(assessment_of(db.session.get(Household, world.ids[key])))}"'
+
+
+def _api_graduation(world: World) -> dict[str, Any]:
+    return {"graduation_type": GraduationType.SELF_RELIANT, "graduated_on": _today(),
+            "evidence": "Penghasilan tetap dari konveksi.", "confirm_not_ready": True}
 
 
 LOGGED_IN = "fac_a fac_b biz_x biz_y village coord admin biz_s"
@@ -931,6 +950,47 @@ ROWS: list[Row] = [
         "401 200 404 403 403 403 403 403 403", "A's", data={}, if_match="batch_a", writers="fac_a"),
     API("api_v1_jobs.get_job", "GET", "/api/v1/jobs/{jobA}", "401 200 404 404 404 404 404 200 404", "A's export"),
     API("api_v1_jobs.get_job", "GET", "/api/v1/jobs/999999", "401 404 404 404 404 404 404 404 404", "missing"),
+    # api v1: graduation records and check-ins, as the graduation pages allow them
+    API("api_v1_graduation.list_records", "GET", "/api/v1/graduation/records", "401 200 200 403 403 403 200 403 403"),
+    API("api_v1_graduation.list_records", "GET", "/api/v1/graduation/records?status=approved",
+        "401 200 200 403 403 403 200 403 403", "approved"),
+    API("api_v1_graduation.get_record", "GET", "/api/v1/graduation/records/{rA}", "401 200 404 403 403 403 200 403 403",
+        "rA"),
+    API("api_v1_graduation.get_record", "GET", "/api/v1/graduation/records/{rB}", "401 404 200 403 403 403 200 403 403",
+        "rB"),
+    API("api_v1_graduation.submit_record", "POST", "/api/v1/graduation/households/{hA}/records",
+        "401 201 404 403 403 403 403 403 403", "hA", data=_api_graduation, writers="fac_a"),
+    API("api_v1_graduation.submit_record", "POST", "/api/v1/graduation/households/{hB}/records",
+        "401 404 201 403 403 403 403 403 403", "hB", data=_api_graduation, writers="fac_b"),
+    API("api_v1_graduation.approve_record", "POST", "/api/v1/graduation/records/{rA}/approve",
+        "401 403 403 403 403 403 200 403 403", "rA", data={"reason": "Usahanya berjalan baik; survei desa menguatkan."},
+        if_match=_record_if_match("rA"), writers="coord"),
+    API("api_v1_graduation.reject_record", "POST", "/api/v1/graduation/records/{rB}/reject",
+        "401 403 403 403 403 403 200 403 403", "rB", data={"reason": "Lampirkan slip gaji terbaru."},
+        if_match=_record_if_match("rB"), writers="coord"),
+    API("api_v1_graduation.get_checklist", "GET", "/api/v1/graduation/households/{hA}/readiness",
+        "401 200 404 403 403 403 200 403 403", "hA"),
+    API("api_v1_graduation.get_checklist", "GET", "/api/v1/graduation/households/{hB}/readiness",
+        "401 404 200 403 403 403 200 403 403", "hB"),
+    API("api_v1_graduation.put_checklist", "PUT", "/api/v1/graduation/households/{hA}/readiness",
+        "401 200 404 403 403 403 403 403 403", "hA", data={"household_size": 4, "children_in_school": "all_attend"},
+        if_match=_checklist_if_match("hA"), writers="fac_a"),
+    API("api_v1_graduation.list_checkins", "GET", "/api/v1/graduation/checkins", "401 200 200 403 403 403 403 403 403"),
+    API("api_v1_graduation.get_checkin", "GET", "/api/v1/graduation/checkins/{cA}",
+        "401 200 404 403 403 403 403 403 403", "cA"),
+    API("api_v1_graduation.get_checkin", "GET", "/api/v1/graduation/checkins/{cB}",
+        "401 404 200 403 403 403 403 403 403", "cB"),
+    API("api_v1_graduation.record_checkin", "PUT", "/api/v1/graduation/checkins/{cA}",
+        "401 200 404 403 403 403 403 403 403", "cA", data=lambda w: {"done_on": _today(), "note": "Usaha jalan."},
+        if_match=_checkin_if_match("cA"), writers="fac_a"),
+    API("api_v1_graduation.record_checkin", "PUT", "/api/v1/graduation/checkins/{cB}",
+        "401 404 200 403 403 403 403 403 403", "cB", data=lambda w: {"done_on": _today(), "note": "Usaha jalan."},
+        if_match=_checkin_if_match("cB"), writers="fac_b"),
+    # api v1: the dashboards' figures (a facilitator's own, a coordinator's area; no other home page has them)
+    API("api_v1_dashboards.summary", "GET", "/api/v1/dashboards/summary", "401 200 200 403 403 403 200 403 403"),
+    API("api_v1_dashboards.facilitators", "GET", "/api/v1/dashboards/facilitators",
+        "401 200 200 403 403 403 200 403 403"),
+    API("api_v1_dashboards.kecamatan", "GET", "/api/v1/dashboards/kecamatan", "401 403 403 403 403 403 200 403 403"),
 ]
 
 
@@ -1081,7 +1141,9 @@ def test_api(env, row):
         headers = {}
         if actor in world.tokens:
             headers["Authorization"] = f"Bearer {world.tokens[actor]}"
-        if row.if_match:
+        if callable(row.if_match):
+            headers["If-Match"] = row.if_match(world)
+        elif row.if_match:
             headers["If-Match"] = f'"{_current_etag(env.app, world, row.if_match)}"'
         before = env.before()
         client = env.client(actor)  # logged in too: the session cookie must change nothing

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, false, select
 from sqlalchemy.orm import joinedload
 
 from .. import clock
@@ -276,6 +276,19 @@ def visible_record(user: User, record_id: int) -> GraduationRecord | None:
     return None
 
 
+def records_query(user: User) -> Select[tuple[GraduationRecord]]:
+    """``select`` of every record ``user`` may open (as :func:`visible_record` decides for one).
+
+    Her own households' records for a facilitator, her district's for a coordinator, none otherwise:
+    the households' own scoping, so that a record is listed exactly where its household is.
+    """
+    return (
+        select(GraduationRecord)
+        .join(Household, GraduationRecord.household_id == Household.id)
+        .where(household_services.scope_condition(user))
+    )
+
+
 def schedule_checkins(record: GraduationRecord) -> list[GraduationCheckin]:
     """The check-ins of an approved record, added to the session (3, 6 and 12 months after graduating)."""
     checkins = [
@@ -412,6 +425,33 @@ def visible_checkin(user: User, checkin_id: int) -> GraduationCheckin | None:
     if checkin is None or not can_manage(user, checkin.household):
         return None
     return checkin
+
+
+CHECKIN_STATES = ("overdue", "due", "upcoming", "done")
+
+
+def checkins_query(user: User) -> Select[tuple[GraduationCheckin]]:
+    """``select`` of the check-ins ``user`` may open (as :func:`visible_checkin` decides for one).
+
+    Only a facilitator records check-ins, those of her own households inside her area.
+    """
+    query = select(GraduationCheckin).join(Household, GraduationCheckin.household_id == Household.id)
+    if user.role != Role.FACILITATOR:
+        return query.where(false())
+    return query.where(household_services.scope_condition(user))
+
+
+def checkin_state_condition(state: str, on: dt.date) -> ColumnElement[bool]:
+    """SQL twin of :func:`checkin_state`: the check-ins standing in ``state`` on ``on`` (``open``: not done)."""
+    due_on, open_ = GraduationCheckin.due_on, GraduationCheckin.done_on.is_(None)
+    conditions: dict[str, ColumnElement[bool]] = {
+        "open": open_,
+        "done": GraduationCheckin.done_on.is_not(None),
+        "overdue": and_(open_, due_on < on),
+        "due": and_(open_, due_on == on),
+        "upcoming": and_(open_, due_on > on),
+    }
+    return conditions[state]
 
 
 @dataclass

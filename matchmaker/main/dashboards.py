@@ -89,20 +89,24 @@ def facilitator_dashboard(facilitator: User, on: dt.date) -> FacilitatorDashboar
     unmatched_count = db.session.scalar(
         select(func.count()).select_from(Household).where(Household.facilitator_id == facilitator.id, _no_match())
     ) or 0
-    pending = db.session.scalar(
-        select(func.count())
-        .select_from(GraduationRecord)
-        .join(Household, GraduationRecord.household_id == Household.id)
-        .where(Household.facilitator_id == facilitator.id, GraduationRecord.status == GraduationStatus.PENDING)
-    ) or 0
     return FacilitatorDashboard(
         summary=caseload_summaries([facilitator.id], on.year)[facilitator.id],
         pipeline=match_pipeline([facilitator.id]),
         unmatched_count=unmatched_count,
         unmatched=unmatched_households(facilitator, UNMATCHED_SHOWN),
         checkins=graduation_services.facilitator_checkins(facilitator, on),
-        pending_graduations=pending,
+        pending_graduations=pending_graduations_of(facilitator),
     )
+
+
+def pending_graduations_of(facilitator: User) -> int:
+    """Her graduation records waiting for a coordinator."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(GraduationRecord)
+        .join(Household, GraduationRecord.household_id == Household.id)
+        .where(Household.facilitator_id == facilitator.id, GraduationRecord.status == GraduationStatus.PENDING)
+    ) or 0
 
 
 # Coordinator -------------------------------------------------------------------------------
@@ -158,7 +162,20 @@ def _area(coordinator: User) -> ColumnElement[bool]:
 
 def facilitator_rows(coordinator: User, on: dt.date) -> list[ProgressRow]:
     """Each facilitator of the coordinator's district with her caseload figures."""
-    facilitators = facilitators_in_area(coordinator)
+    return progress_of_facilitators(facilitators_in_area(coordinator), on)
+
+
+def facilitator_rows_for(user: User, on: dt.date) -> list[ProgressRow]:
+    """The facilitator lines ``user`` may see: her own (a facilitator), her district's (a coordinator)."""
+    if user.role == Role.FACILITATOR:
+        return progress_of_facilitators([user], on)
+    if user.role == Role.COORDINATOR:
+        return facilitator_rows(user, on)
+    return []
+
+
+def progress_of_facilitators(facilitators: list[User], on: dt.date) -> list[ProgressRow]:
+    """A line of figures for each of ``facilitators``, as of ``on``."""
     ids = [facilitator.id for facilitator in facilitators]
     summaries = caseload_summaries(ids, on.year)
     unmatched: dict[int, int] = {}
@@ -303,6 +320,37 @@ def coordinator_dashboard(coordinator: User, on: dt.date, fsort: str | None, kso
         pending_graduations=len(graduation_services.review_queue(coordinator)),
         totals=totals,
     )
+
+
+@dataclass
+class AreaFigures:
+    """The headline figures of a user's dashboard: her caseload (a facilitator) or her district (a coordinator)."""
+
+    summary: CaseloadSummary
+    pipeline: dict[str, int]
+    unmatched: int
+    checkins_due: int
+    pending_graduations: int
+
+
+def area_figures(user: User, on: dt.date) -> AreaFigures:
+    """The figures a facilitator's or a coordinator's home page is built from, as of ``on``."""
+    if user.role == Role.FACILITATOR:
+        row = progress_of_facilitators([user], on)[0]
+        return AreaFigures(row.summary, match_pipeline([user.id]), row.unmatched, row.checkins_due,
+                           pending_graduations_of(user))
+    if user.role != Role.COORDINATOR:
+        return AreaFigures(CaseloadSummary(), dict.fromkeys(MatchStatus.ALL, 0), 0, 0, 0)
+    totals = CaseloadSummary()
+    unmatched = due = 0
+    for row in kecamatan_rows(user, on):
+        totals.total += row.summary.total
+        totals.graduated_this_year += row.summary.graduated_this_year
+        for status, count in row.summary.by_status.items():
+            totals.by_status[status] = totals.by_status.get(status, 0) + count
+        unmatched += row.unmatched
+        due += row.checkins_due
+    return AreaFigures(totals, area_pipeline(user), unmatched, due, len(graduation_services.review_queue(user)))
 
 
 # Partners ----------------------------------------------------------------------------------

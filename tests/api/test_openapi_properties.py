@@ -15,7 +15,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from matchmaker.clock import today
 from matchmaker.extensions import db
+from matchmaker.graduation.services import schedule_checkins
+from matchmaker.models import GraduationRecord
 from matchmaker.reference.skills import load_skills
 from matchmaker.tasks.services import queue_import
 from tests.api.helpers import token_for
@@ -54,6 +57,14 @@ def test_every_answer_matches_the_document(app):
              b"3201164502900201,Nani,05/02/1990,Sukamaju,Cibungbulang\n")
     job = queue_import(facilitator, sheet, "kpm.csv", update_existing=False, request_key="schemathesis")
     assert "values" in job.result, job.result
+    # A graduation with its check-ins, so that the graduation lists answer with items to validate.
+    graduated = make_household(facilitator, status="graduated", graduation_type="alamiah", graduated_on=today())
+    record = GraduationRecord(household_id=graduated.id, graduation_type="alamiah", graduated_on=today(),
+                              evidence="Komponen habis.", status="approved")
+    db.session.add(record)
+    db.session.flush()
+    schedule_checkins(record)
+    db.session.commit()
     # Through WSGI nothing undoes the response compression a real HTTP client would decode, so the
     # run asks for plain bodies; compression itself is tested in tests/test_static_files.py.
     headers = {"Authorization": f"Bearer {token_for(facilitator)}", "Accept-Encoding": "identity"}

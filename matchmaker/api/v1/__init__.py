@@ -67,7 +67,9 @@ def init_api(app: Flask) -> Api:
         "security": [{"bearerAuth": []}],
     })
     api = Api(app)
+    from .dashboards import blp as dashboards_blp
     from .docs import bp as docs_bp
+    from .graduation import blp as graduation_blp
     from .households import blp as households_blp
     from .imports import blp as imports_blp
     from .jobs import blp as jobs_blp
@@ -79,5 +81,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(reference_blp)
     api.register_blueprint(imports_blp)
     api.register_blueprint(jobs_blp)
+    api.register_blueprint(graduation_blp)
+    api.register_blueprint(dashboards_blp)
     app.register_blueprint(docs_bp)
     return api
