@@ -351,9 +351,41 @@
 
   // Wiring -------------------------------------------------------------------------------------
 
+  // Logging out clears everything kept on the phone, the outbox included: send what waits first,
+  // and when it cannot be sent, say so and log out only when she presses again.
+  function guardLogout(event, form, submitter) {
+    if (form.hasAttribute("data-outbox-pass")) {
+      form.removeAttribute("data-outbox-pass");
+      return;
+    }
+    event.preventDefault();
+    var waiting = function () { return allItems().then(function (items) { return items.length; }); };
+    var leave = function () {
+      form.setAttribute("data-outbox-pass", "");
+      form.requestSubmit(submitter || undefined);
+    };
+    waiting().then(function (count) {
+      if (!count || form.hasAttribute("data-logout-warned")) {
+        return leave();
+      }
+      return replay().then(waiting).then(function (left) {
+        if (!left) {
+          return leave();
+        }
+        form.setAttribute("data-logout-warned", "");
+        say(submitter || form, text("logout-waiting").replace("{n}", String(left)));
+        return render();
+      });
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var submitter = event.submitter || null;
+    if (form.hasAttribute("data-logout")) {
+      guardLogout(event, form, submitter);
+      return;
+    }
     var needsOnline = form.hasAttribute("data-needs-online") || (submitter && submitter.hasAttribute("data-needs-online"));
     if (needsOnline) {
       if (!navigator.onLine) {
