@@ -69,7 +69,9 @@ def init_api(app: Flask) -> Api:
     api = Api(app)
     from .docs import bp as docs_bp
     from .households import blp as households_blp
+    from .matches import blp as matches_blp
 
     api.register_blueprint(households_blp)
+    api.register_blueprint(matches_blp)
     app.register_blueprint(docs_bp)
     return api
