@@ -16,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from matchmaker.extensions import db
+from matchmaker.models import Match, MatchEvent, MatchStatus
 from matchmaker.reference.skills import load_skills
 from tests.api.helpers import token_for
-from tests.conftest import make_household, make_user
+from tests.conftest import make_household, make_organization, make_user
+from tests.matches.factories import SEWER, make_offer
 
 MAX_EXAMPLES = 25
 # Not checked: "schema-valid data is accepted". A schema cannot say what the household form checks
@@ -45,8 +47,12 @@ def test_every_answer_matches_the_document(app):
     db.session.commit()
     app.config["API_RATE_LIMIT"] = "100000 per minute"  # the run itself must not be throttled
     facilitator = make_user("facilitator")
-    for _ in range(2):
-        make_household(facilitator)
+    households = [make_household(facilitator, **SEWER) for _ in range(2)]
+    # An open offer and a proposal, so that the match operations have something to rank, list and step.
+    offer = make_offer(make_organization())
+    db.session.add(Match(household_id=households[0].id, offer_id=offer.id, status=MatchStatus.PROPOSED,
+                         events=[MatchEvent(actor_id=facilitator.id, to_status=MatchStatus.PROPOSED)]))
+    db.session.commit()
     # Through WSGI nothing undoes the response compression a real HTTP client would decode, so the
     # run asks for plain bodies; compression itself is tested in tests/test_static_files.py.
     headers = {"Authorization": f"Bearer {token_for(facilitator)}", "Accept-Encoding": "identity"}
