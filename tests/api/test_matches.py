@@ -3,6 +3,8 @@ If-Match, refusals in the caller's language, and Idempotency-Key."""
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import func, select
 
 from matchmaker.extensions import db
@@ -18,9 +20,10 @@ from matchmaker.models import (
     OrgStatus,
     RankingDecision,
     Role,
+    utcnow,
 )
 from tests.api.helpers import call, token_for
-from tests.conftest import make_household, make_user
+from tests.conftest import make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
 from tests.workflow.conftest import PHONE, make_match, world  # noqa: F401 (the fixture)
 
@@ -385,3 +388,41 @@ def test_approve_and_refuse_a_partners_request(world, client):  # noqa: F811
     declined = make_match(world, MatchStatus.INTRODUCED, household=make_household(world.facilitator, **SEWER))
     answer = _step(client, token_for(world.partner), declined.id, "decline", {"reason": "place_filled"})
     assert answer.status_code == 200 and answer.get_json()["status"] == "declined"
+
+
+def test_parallel_retries_with_one_idempotency_key_apply_the_step_once(file_app):
+    """A script retrying a slow step from several connections at once would start the match several times."""
+    facilitator = make_user(Role.FACILITATOR)
+    organization = make_organization()
+    offer = make_offer(organization, places=5)
+    household = make_household(facilitator, **SEWER)
+    match = Match(household_id=household.id, offer_id=offer.id, status=MatchStatus.ACCEPTED,
+                  consent_at=utcnow(), events=[MatchEvent(actor_id=facilitator.id, to_status=MatchStatus.ACCEPTED)])
+    db.session.add(match)
+    db.session.commit()
+    secret = token_for(facilitator)
+    etag = call(file_app.test_client(), "GET", f"/api/v1/matches/{match.id}", secret).headers["ETag"]
+    racers = 6
+    barrier = threading.Barrier(racers)
+    results: list[tuple[int, str | None] | None] = [None] * racers
+
+    def run(index: int) -> None:
+        client = file_app.test_client()
+        with file_app.app_context():
+            barrier.wait()
+            response = call(client, "POST", f"/api/v1/matches/{match.id}/transitions/start", secret,
+                            json={"started_on": "2026-12-01"},
+                            headers={"If-Match": etag, "Idempotency-Key": "start-race-1"})
+            results[index] = (response.status_code, response.headers.get("Idempotent-Replayed"))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(result is not None for result in results), "a request did not finish"
+    assert sorted(results, key=str) == sorted([(200, None)] + [(200, "true")] * (racers - 1), key=str), results
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(MatchEvent)
+                             .where(MatchEvent.match_id == match.id, MatchEvent.to_status == "started")) == 1

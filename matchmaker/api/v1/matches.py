@@ -44,6 +44,7 @@ from ...matches.forms import STEP_FORMS, ProposeForm, prepare_step_form
 from ...models import Household, Match, MatchStatus, Offer, OfferKind, User
 from ...partners.services import get_own_offer
 from .core import (
+    ApiProblem,
     decode_cursor,
     encode_cursor,
     etag_of,
@@ -547,7 +548,14 @@ def take_step(action: str, values: dict[str, Any], match_id: int, fields: list[s
     keyed = _keyed(values)
     if _replayed(keyed):
         return _answer(match, replayed=True)
-    require_if_match(match_etag(match))
+    try:
+        require_if_match(match_etag(match))
+    except ApiProblem:
+        # On SQLite (no row lock) a twin may have committed since the check above: answer as its replay.
+        db.session.expire_all()
+        if _replayed(keyed):
+            return _answer(_match_or_404(match_id), replayed=True)
+        raise
     form = _step_form(action, values)
     if _claimed_before(keyed):
         return _answer(_match_or_404(match_id), replayed=True)
