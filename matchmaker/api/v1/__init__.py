@@ -70,8 +70,10 @@ def init_api(app: Flask) -> Api:
     from .docs import bp as docs_bp
     from .households import blp as households_blp
     from .matches import blp as matches_blp
+    from .proposals import blp as proposals_blp
 
     api.register_blueprint(households_blp)
     api.register_blueprint(matches_blp)
+    api.register_blueprint(proposals_blp)
     app.register_blueprint(docs_bp)
     return api

@@ -1,17 +1,13 @@
-"""``/api/v1``: a household's proposals, an offer's candidates, and matches with every workflow step.
+"""``/api/v1/matches``: the matches a user may open, and every step of the workflow.
 
-Each operation calls what the match pages call (:mod:`matchmaker.matches.services` for the
-ranked lists and the matches a user sees, :mod:`matchmaker.matches.workflow` for the steps) and
-validates with the same WTForms forms, so that a script meets the same rules, refusals and
-words as a facilitator or a partner at the page:
-
-* ``GET/POST /households/{id}/proposals``: "Find partners" and "Propose";
-* ``GET /offers/{id}/candidates`` and ``POST /offers/{id}/introduction-requests``: a partner's
-  candidates page and "Ask for an introduction";
-* ``GET /matches``, ``GET /matches/{id}`` and one ``POST /matches/{id}/transitions/{step}`` per
-  step of the workflow. A step needs ``If-Match`` (the match's ETag): 428 without, 412 when
-  stale. A step the current state does not allow answers 409, a value the form refuses 422,
-  a step of the other side 403, each with the page's message.
+Each operation calls what the match pages call (:func:`~matchmaker.matches.services.visible_matches_query`
+for the matches a user sees, :mod:`matchmaker.matches.workflow` for the steps) and validates
+with the same WTForms forms, so that a script meets the same rules, refusals and words as a
+facilitator or a partner at the page: ``GET /matches``, ``GET /matches/{id}`` and one
+``POST /matches/{id}/transitions/{step}`` per step. A step needs ``If-Match`` (the match's
+ETag): 428 without, 412 when stale. A step the current state does not allow answers 409, a
+value the form refuses 422, a step of the other side 403, each with the page's message.
+(Proposing and asking for an introduction, which create a match, live in :mod:`.proposals`.)
 
 Writes accept an ``Idempotency-Key`` header: a retried request with the same key is applied
 once and answered with the match as it is (``Idempotent-Replayed: true``), stored like the
@@ -37,12 +33,10 @@ from ... import submissions
 from ...audit import record_audit
 from ...auth.decorators import roles_required
 from ...extensions import db
-from ...households.services import get_visible_household
 from ...i18n import current_language
 from ...matches import services, workflow
-from ...matches.forms import STEP_FORMS, ProposeForm, prepare_step_form
-from ...models import Household, Match, MatchStatus, Offer, OfferKind, User
-from ...partners.services import get_own_offer
+from ...matches.forms import STEP_FORMS, prepare_step_form
+from ...models import Household, Match, MatchStatus, Offer, User
 from .core import (
     ApiProblem,
     decode_cursor,
@@ -55,30 +49,23 @@ from .core import (
     refuse_nul,
     require_if_match,
 )
-from .schemas import ListArgsSchema
 from .schemas_matches import (
     ApproveStepSchema,
-    CandidatePageSchema,
     CompleteStepSchema,
     ConsentStepSchema,
     DeclineStepSchema,
     DropStepSchema,
-    IntroductionRequestSchema,
     MatchArgsSchema,
     MatchPageSchema,
     MatchSchema,
     NoteStepSchema,
-    ProposalArgsSchema,
-    ProposalPageSchema,
-    ProposeSchema,
     RefuseStepSchema,
     StartStepSchema,
 )
 
 blp = protect(Blueprint(
     "api_v1_matches", __name__, url_prefix="/api/v1",
-    description="Ranked proposals for a household, candidates for a partner's offer, and matches with every "
-                "step of the workflow, as the match pages show them.",
+    description="Matches as their pages show them, and every step of the workflow.",
 ))
 
 BOTH_SIDES = (*workflow.FACILITATOR_SIDE, *workflow.PARTNER_SIDE)
@@ -121,7 +108,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None else None
 
 
-def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:
+def choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:
     """``value`` if it is one of ``allowed`` (None if not given); a 422 problem naming ``name`` otherwise."""
     if not value:
         return None
@@ -130,7 +117,7 @@ def _choice(name: str, value: str | None, allowed: tuple[str, ...] | list[str]) 
     return value
 
 
-def _workflow_problem(error: workflow.WorkflowError, fields: tuple[str, ...] | list[str] = ()):
+def workflow_problem(error: workflow.WorkflowError, fields: tuple[str, ...] | list[str] = ()):
     """The workflow's refusal as the pages give it: 403 for who acts, 422 for a value of the body's
     ``fields``, 409 for what the match's state does not allow (consent not recorded among them)."""
     db.session.rollback()
@@ -141,7 +128,7 @@ def _workflow_problem(error: workflow.WorkflowError, fields: tuple[str, ...] | l
     return problem(409, error.message)
 
 
-def _form_errors(form, renames: dict[str, str] | None = None) -> dict[str, list[str]]:
+def form_errors(form, renames: dict[str, str] | None = None) -> dict[str, list[str]]:
     renames = renames or {}
     return {renames.get(name, name): [str(text) for text in texts] for name, texts in form.errors.items()}
 
@@ -149,7 +136,7 @@ def _form_errors(form, renames: dict[str, str] | None = None) -> dict[str, list[
 # Idempotency ----------------------------------------------------------------------------------
 
 
-def _keyed(body: Any) -> submissions.KeyedRequest | None:
+def keyed_request(body: Any) -> submissions.KeyedRequest | None:
     """The request's ``Idempotency-Key``, if sent (a 422 problem if it is not a valid key)."""
     key = request.headers.get("Idempotency-Key")
     if key is None:
@@ -160,14 +147,14 @@ def _keyed(body: Any) -> submissions.KeyedRequest | None:
     return submissions.KeyedRequest.of(current_user, key, request.method, request.path, body)
 
 
-def _replayed(keyed: submissions.KeyedRequest | None) -> bool:
+def replayed(keyed: submissions.KeyedRequest | None) -> bool:
     """Whether this request repeats one already applied; a 422 problem if its key was used for another."""
     if keyed is None:
         return False
     return _same_request(submissions.keyed_earlier(keyed))
 
 
-def _claimed_before(keyed: submissions.KeyedRequest | None) -> bool:
+def claimed_before(keyed: submissions.KeyedRequest | None) -> bool:
     """Claim the key in this transaction (False), or learn that a concurrent twin applied it first (True)."""
     if keyed is None:
         return False
@@ -186,7 +173,7 @@ def _same_request(earlier: bool | None) -> bool:
 # Representations ------------------------------------------------------------------------------
 
 
-def _card(household: Household) -> dict[str, Any]:
+def card(household: Household) -> dict[str, Any]:
     """Her anonymised candidate card, as a partner sees it before accepting her."""
     desa = household.desa
     experience = ". ".join(part for part in (household.work_experience, household.business_experience) if part)
@@ -263,7 +250,7 @@ def representation(actor: User, match: Match) -> dict[str, Any]:
                            "address": organization.address}
     return {
         **summary(actor, match),
-        "candidate": _card(household),
+        "candidate": card(household),
         "contact": contact,
         "partner_contact": partner_contact,
         "score": match.score,
@@ -282,7 +269,7 @@ def representation(actor: User, match: Match) -> dict[str, Any]:
     }
 
 
-def _answer(match: Match, status: int = 200, *, replayed: bool = False, created: bool = False):
+def answer(match: Match, status: int = 200, *, replayed: bool = False, created: bool = False):
     g.api_target = ("match", match.id)
     headers = {"ETag": f'"{match_etag(match)}"'}
     if replayed:
@@ -292,165 +279,12 @@ def _answer(match: Match, status: int = 200, *, replayed: bool = False, created:
     return representation(current_user, match), status, headers
 
 
-def _page(items: list, cursor: str | None, limit: int | None, filters: dict[str, Any]):
-    """A slice of a ranked list (at most what the page shows) at the cursor's offset, and the next cursor."""
-    size = page_size(limit)
-    fingerprint = query_fingerprint(filters)
-    start = int((decode_cursor(cursor, fingerprint) or {}).get("offset") or 0)
-    chosen = items[start:start + size]
-    more = start + size < len(items)
-    return chosen, (encode_cursor({"offset": start + size}, fingerprint) if more else None), size
-
-
-# A household's proposals ----------------------------------------------------------------------
-
-
-def _household_or_404(household_id: int) -> Household:
-    household = get_visible_household(current_user, household_id) if household_id <= MAX_ID else None
-    if household is None:
-        raise problem(404)
-    g.api_target = ("household", household.id)
-    return household
-
-
-def _proposal(proposal, tier: str) -> dict[str, Any]:
-    offer = proposal.offer
-    training = proposal.suggested_training
-    return {
-        "offer_id": offer.id,
-        "title": offer.title,
-        "kind": offer.kind,
-        "organization_id": offer.organization_id,
-        "organization_name": offer.organization.name if offer.organization else None,
-        "desa_code": offer.desa_code,
-        "desa_name": offer.desa.name if offer.desa else None,
-        "locality_tier": tier,
-        "position": proposal.position,
-        "score": float(proposal.score),
-        "reasons": list(proposal.reasons),
-        "missing_skills": list(proposal.missing_skills),
-        "suggested_training": {
-            "offer_id": training.id, "title": training.title,
-            "organization_name": training.organization.name if training.organization else None,
-        } if training is not None else None,
-    }
-
-
-@blp.route("/households/<int:household_id>/proposals", methods=["GET"])
-@roles_required(*workflow.FACILITATOR_SIDE)
-@blp.arguments(ProposalArgsSchema, location="query", as_kwargs=True)
-@blp.response(200, ProposalPageSchema)
-@_problems(401, 403, 404, 422, 429)
-def list_proposals(household_id: int, cursor: str | None = None, limit: int | None = None,
-                   kind: str | None = None, tier: str | None = None):
-    """Her "Find partners" list: open offers and village programs ranked for her profile, best first, each
-    with its fit, the plain-language reasons, the skills she misses and a training for them (at most 20)."""
-    refuse_nul({"cursor": cursor, "kind": kind, "tier": tier})
-    kind = _choice("kind", kind, OfferKind.ALL)
-    tier = _choice("tier", tier, services.LOCALITY_TIERS)
-    household = _household_or_404(household_id)
-    rows = services.household_proposals(household, current_language(), kind=kind, tier=tier)
-    chosen, next_cursor, size = _page(rows, cursor, limit, {"household": household.id, "kind": kind, "tier": tier})
-    g.api_audit_detail = {"count": len(chosen)}
-    return {"items": [_proposal(proposal, tier_of) for proposal, tier_of in chosen], "next_cursor": next_cursor,
-            "limit": size}
-
-
-@blp.route("/households/<int:household_id>/proposals", methods=["POST"])
-@roles_required(*workflow.FACILITATOR_SIDE)
-@blp.arguments(ProposeSchema)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
-@blp.response(201, MatchSchema, headers=CREATED_HEADERS)
-@_problems(401, 403, 404, 409, 422, 429)
-def propose(values: dict[str, Any], household_id: int):
-    """Propose an offer of her list (read with the same `kind`/`tier` filters): a `proposed` match, whose
-    next step is her consent. An offer no longer in her list gets 409; the ranking's position and score
-    are recorded as the server computes them."""
-    refuse_nul(values)
-    household = _household_or_404(household_id)
-    kind = _choice("kind", values.get("kind"), OfferKind.ALL)
-    tier = _choice("tier", values.get("tier"), services.LOCALITY_TIERS)
-    form = ProposeForm(formdata=MultiDict({"target": str(values["offer_id"])}), meta={"csrf": False})
-    if not form.validate():
-        raise problem(422, errors=_form_errors(form, {"target": "offer_id"}))
-    offer = db.session.get(Offer, form.target.data)
-    if offer is None:
-        raise problem(404)
-    keyed = _keyed(values)
-    if _replayed(keyed) or _claimed_before(keyed):
-        return _answer(_match_of(household.id, offer.id), 201, replayed=True, created=True)
-    try:
-        match = services.propose_shown(current_user, household, offer, current_language(), kind=kind, tier=tier)
-    except workflow.WorkflowError as error:
-        raise _workflow_problem(error) from None
-    return _answer(match, 201, created=True)
-
-
-def _match_of(household_id: int, offer_id: int) -> Match:
-    """The match a replayed request made (one per household and offer)."""
+def match_of(household_id: int, offer_id: int) -> Match:
+    """The match a replayed creation made (one per household and offer)."""
     match = db.session.scalar(select(Match).where(Match.household_id == household_id, Match.offer_id == offer_id))
     if match is None or not workflow.can_view_match(current_user, match):
         raise problem(404)
     return match
-
-
-# An offer's candidates --------------------------------------------------------------------------
-
-
-def _own_offer_or_404(offer_id: int) -> Offer:
-    offer = get_own_offer(current_user, offer_id) if offer_id <= MAX_ID else None
-    if offer is None:
-        raise problem(404)
-    g.api_target = ("offer", offer.id)
-    if not workflow.organization_active(offer):
-        raise problem(403, str(workflow.MESSAGES["organization_inactive"]))
-    return offer
-
-
-@blp.route("/offers/<int:offer_id>/candidates", methods=["GET"])
-@roles_required(*workflow.PARTNER_SIDE)
-@blp.arguments(ListArgsSchema, location="query", as_kwargs=True)
-@blp.response(200, CandidatePageSchema)
-@_problems(401, 403, 404, 422, 429)
-def list_candidates(offer_id: int, cursor: str | None = None, limit: int | None = None):
-    """The women of facilitators' caseloads who fit one of your organization's open offers, best first (at most
-    30), as anonymised cards: first name, desa, skills, experience, availability; never a NIK, phone, address
-    or birth date. A suspended or unapproved organization gets 403."""
-    refuse_nul({"cursor": cursor})
-    offer = _own_offer_or_404(offer_id)
-    rows = services.offer_candidates(offer, current_language())
-    chosen, next_cursor, size = _page(rows, cursor, limit, {"offer": offer.id})
-    g.api_audit_detail = {"count": len(chosen)}
-    items = [{**_card(c.household), "position": c.position, "score": float(c.score), "reasons": list(c.reasons),
-              "missing_skills": list(c.missing_skills)} for c in chosen]
-    return {"items": items, "next_cursor": next_cursor, "limit": size}
-
-
-@blp.route("/offers/<int:offer_id>/introduction-requests", methods=["POST"])
-@roles_required(*workflow.PARTNER_SIDE)
-@blp.arguments(IntroductionRequestSchema)
-@blp.doc(parameters=[IDEMPOTENCY_KEY])
-@blp.response(201, MatchSchema, headers=CREATED_HEADERS)
-@_problems(401, 403, 404, 409, 422, 429)
-def request_introduction(values: dict[str, Any], offer_id: int):
-    """Ask her facilitator to introduce one of the offer's candidates (a `proposed` match flagged as your
-    request); her facilitator asks her and approves or declines. Only a woman among the candidates shown
-    can be asked for (anyone else is 404)."""
-    offer = _own_offer_or_404(offer_id)
-    form = ProposeForm(formdata=MultiDict({"target": str(values["household_id"])}), meta={"csrf": False})
-    if not form.validate():
-        raise problem(422, errors=_form_errors(form, {"target": "household_id"}))
-    keyed = _keyed(values)
-    if _replayed(keyed) or _claimed_before(keyed):
-        return _answer(_match_of(form.target.data, offer.id), 201, replayed=True, created=True)
-    try:
-        match = services.request_shown(current_user, offer, form.target.data, current_language())
-    except workflow.WorkflowError as error:
-        raise _workflow_problem(error) from None
-    if match is None:
-        db.session.rollback()
-        raise problem(404)
-    return _answer(match, 201, created=True)
 
 
 # Matches ----------------------------------------------------------------------------------------
@@ -467,8 +301,8 @@ def list_matches(cursor: str | None = None, limit: int | None = None, status: st
     organization's introductions and requests (the inbox), filtered by state, inbox group, household or offer."""
     refuse_nul({"cursor": cursor, "status": status, "group": group})
     size = page_size(limit)
-    status = _choice("status", status, MatchStatus.ALL)
-    group = _choice("group", group, list(services.INBOX_GROUPS))
+    status = choice("status", status, MatchStatus.ALL)
+    group = choice("group", group, list(services.INBOX_GROUPS))
     filters = {"status": status, "group": group, "household_id": household_id, "offer_id": offer_id}
     fingerprint = query_fingerprint(filters)
     before = (decode_cursor(cursor, fingerprint) or {}).get("before")
@@ -515,7 +349,7 @@ def _match_or_404(match_id: int, *, for_update: bool = False) -> Match:
 def get_match(match_id: int):
     """One match as its page shows it: the offer, the candidate (anonymised for a partner until it accepted
     her; then her contact, audited as shown), its history and the steps you may take now (`next_steps`)."""
-    return _answer(_match_or_404(match_id))
+    return answer(_match_or_404(match_id))
 
 
 # The workflow's steps ---------------------------------------------------------------------------
@@ -537,7 +371,7 @@ def _step_form(action: str, values: dict[str, Any]):
     form = STEP_FORMS[action](formdata=data, meta={"csrf": False})
     prepare_step_form(action, form)
     if not form.validate():
-        raise problem(422, errors=_form_errors(form))
+        raise problem(422, errors=form_errors(form))
     return form
 
 
@@ -545,28 +379,28 @@ def take_step(action: str, values: dict[str, Any], match_id: int, fields: list[s
     """Take ``action`` on the match as its page's form would, once per Idempotency-Key."""
     refuse_nul(values)
     match = _match_or_404(match_id, for_update=True)
-    keyed = _keyed(values)
-    if _replayed(keyed):
-        return _answer(match, replayed=True)
+    keyed = keyed_request(values)
+    if replayed(keyed):
+        return answer(match, replayed=True)
     try:
         require_if_match(match_etag(match))
     except ApiProblem:
         # On SQLite (no row lock) a twin may have committed since the check above: answer as its replay.
         db.session.expire_all()
-        if _replayed(keyed):
-            return _answer(_match_or_404(match_id), replayed=True)
+        if replayed(keyed):
+            return answer(_match_or_404(match_id), replayed=True)
         raise
     form = _step_form(action, values)
-    if _claimed_before(keyed):
-        return _answer(_match_or_404(match_id), replayed=True)
+    if claimed_before(keyed):
+        return answer(_match_or_404(match_id), replayed=True)
     step_values = {key: getattr(form, key).data for key in STEP_VALUES if hasattr(form, key)}
     note = (form.note.data or "").strip() or None
     try:
         workflow.take_step(current_user, match, action, note=note, **step_values)
     except workflow.WorkflowError as error:
-        raise _workflow_problem(error, fields) from None
+        raise workflow_problem(error, fields) from None
     db.session.refresh(match)
-    return _answer(match)
+    return answer(match)
 
 
 STEPS: dict[str, tuple[type[Schema], str]] = {
