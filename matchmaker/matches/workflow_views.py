@@ -16,7 +16,7 @@ from ..extensions import db
 from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
+from ..models import Household, Match, Offer, OfferKind, OrgStatus, User
 from ..partners.services import get_own_offer
 from ..phones import contact_ways, has_smartphone
 from . import services, workflow
@@ -282,12 +282,8 @@ def inbox():
     if current_user.organization_id is None:
         abort(403)
     matches = _partner_matches(current_user)
-    groups = {
-        "to_answer": [m for m in matches if m.status == MatchStatus.INTRODUCED],
-        "requests": [m for m in matches if m.status == MatchStatus.PROPOSED],
-        "ongoing": [m for m in matches if m.status in (MatchStatus.ACCEPTED, MatchStatus.STARTED)],
-        "closed": [m for m in matches if m.status in workflow.ENDED_STATUSES][:50],
-    }
+    groups = {key: [m for m in matches if m.status in statuses] for key, statuses in services.INBOX_GROUPS.items()}
+    groups["closed"] = groups["closed"][:50]
     # A suspended or rejected organization's members see anonymised cards only, even for matches
     # they had accepted.
     active = current_user.organization is not None and current_user.organization.status == OrgStatus.ACTIVE
