@@ -9,8 +9,11 @@ committed) and is sent to what the first one made. Tokens are anonymous and expi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect
@@ -95,3 +98,57 @@ def _earlier_url(token: str, fallback_url: str) -> str | None:
     if submission is None:
         return None
     return submission.result_url or fallback_url
+
+
+# --- API requests with an Idempotency-Key -------------------------------------------------------
+#
+# The API's twin of the once-only form token: a script that retries a request (a timeout, a
+# lost answer) sends the same ``Idempotency-Key`` header, and the change is applied once. The
+# key is claimed in the same table and the same transaction as the change it guards; it is
+# stored hashed with its user (two users may pick the same key), beside a digest of the request
+# so that a key reused for another request is refused rather than answered with the wrong result.
+
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the header's drafts allow
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """An API request guarded by an ``Idempotency-Key``: its stored token and its digest."""
+
+    token: str
+    fingerprint: str
+    path: str
+
+    @classmethod
+    def of(cls, user: User, key: str, method: str, path: str, body: Any) -> KeyedRequest:
+        """The keyed request of ``user`` (``key`` as sent; the caller checked its pattern)."""
+        token = "api-" + hashlib.sha256(f"{user.id}:{key}".encode()).hexdigest()[:60]
+        payload = json.dumps([method, path, body], sort_keys=True, default=str).encode()
+        return cls(token, hashlib.sha256(payload).hexdigest()[:32], path)
+
+
+def keyed_earlier(request: KeyedRequest) -> bool | None:
+    """Whether this key was already applied: ``True`` for the same request, ``False`` for a different
+    one (the key was reused), ``None`` if it was never applied."""
+    submission = db.session.scalar(select(FormSubmission).where(FormSubmission.token == request.token))
+    if submission is None:
+        return None
+    return (submission.result_url or "").endswith("#" + request.fingerprint)
+
+
+def claim_keyed(request: KeyedRequest, user: User) -> bool | None:
+    """Claim the key for this request, in the current transaction (it commits with the change).
+
+    Returns ``None`` when claimed now; otherwise what :func:`keyed_earlier` says of the twin that
+    claimed it first (on PostgreSQL a concurrent twin is waited for on the unique index), after
+    rolling back the current transaction.
+    """
+    submission = FormSubmission(token=request.token, user_id=user.id,
+                                result_url=f"{request.path}#{request.fingerprint}"[-500:])
+    db.session.add(submission)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return keyed_earlier(request)
+    return None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..forms import AppForm, max_length, required
+from ..labels import label
 from ..submissions import OnceOnlyForm
+from . import workflow
 
 
 class ChooseKecamatanForm(OnceOnlyForm):
@@ -106,3 +109,29 @@ class DropForm(AppForm):
 
     reason = SelectField(_l("Reason"), validators=[required()])
     note = TextAreaField(_l("More detail (optional)"), validators=[Optional(), max_length(500)])
+
+
+# Each named step's form (see ``workflow.STEP_TARGETS``), and the reasons a step's form offers.
+STEP_FORMS: dict[str, type[AppForm]] = {
+    "consent": StepForm,
+    "introduce": StepForm,
+    "approve": ApproveForm,
+    "refuse": DeclineForm,
+    "accept": StepForm,
+    "decline": DeclineForm,
+    "start": StartForm,
+    "complete": CompleteForm,
+    "drop": DropForm,
+}
+STEP_REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "refuse": ("decline_reason", workflow.HOUSEHOLD_DECLINE_REASONS),
+    "decline": ("decline_reason", workflow.PARTNER_DECLINE_REASONS),
+    "drop": ("drop_reason", workflow.DROP_REASONS),
+}
+
+
+def prepare_step_form(action: str, form: AppForm) -> None:
+    """Give a step's form the reasons its side may pick from (a label group's codes)."""
+    if action in STEP_REASONS:
+        group, codes = STEP_REASONS[action]
+        form.reason.choices = [("", _("Choose a reason"))] + [(code, label(group, code)) for code in codes]

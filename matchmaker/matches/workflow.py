@@ -83,6 +83,21 @@ TRANSITIONS: dict[tuple[str | None, str], tuple[str, ...]] = {
     (MatchStatus.STARTED, MatchStatus.DROPPED): FACILITATOR_SIDE,
 }
 
+# Each named step of the pages and the API, and the state it moves to; ``None`` is "record consent"
+# (no change of state). "refuse" is the household side's decline, "decline" the partner's;
+# "approve" introduces a partner's request, recording her consent in the same step.
+STEP_TARGETS: dict[str, str | None] = {
+    "consent": None,
+    "introduce": MatchStatus.INTRODUCED,
+    "approve": MatchStatus.INTRODUCED,
+    "refuse": MatchStatus.DECLINED,
+    "accept": MatchStatus.ACCEPTED,
+    "decline": MatchStatus.DECLINED,
+    "start": MatchStatus.STARTED,
+    "complete": MatchStatus.COMPLETED,
+    "drop": MatchStatus.DROPPED,
+}
+
 # Steps that hand her to the partner or put her to work there: refused while it is not active.
 TOWARDS_PARTNER = (MatchStatus.PROPOSED, MatchStatus.INTRODUCED, MatchStatus.ACCEPTED, MatchStatus.STARTED)
 
@@ -115,6 +130,7 @@ MESSAGES: dict[str, Any] = {
                        "or she cannot travel that far."),
     "household_closed": _l("This household has graduated or left PKH: no new matches."),
     "no_facilitator": _l("This household has no facilitator to approve an introduction."),
+    "not_in_list": _l("This offer is not in her ranked list now (with these filters)."),
     "organization_inactive": _l(
         "This partner's organization is suspended or not approved: no step can be taken on its matches."
     ),
@@ -210,6 +226,44 @@ def allowed_steps(actor: User, match: Match) -> list[str]:
             continue
         steps.append(to_status)
     return steps
+
+
+def available_actions(actor: User, match: Match) -> list[str]:
+    """The named steps (keys of :data:`STEP_TARGETS`) ``actor`` may take on ``match`` now, as the page offers them.
+
+    On a proposal the household's side is offered one way forward: approve a partner's request,
+    else record her consent, else introduce her.
+    """
+    steps = allowed_steps(actor, match)
+    household_side = owns_household(actor, match.household)
+    actions: list[str] = []
+    if household_side and match.status == MatchStatus.PROPOSED:
+        if match.partner_request:
+            actions.append("approve")
+        elif match.consent_at is None:
+            actions.append("consent")
+        else:
+            actions.append("introduce")
+    for action, to_status in STEP_TARGETS.items():
+        if to_status not in steps or action in ("introduce", "approve", "consent"):
+            continue
+        if (action == "refuse" and not household_side) or (action == "decline" and household_side):
+            continue
+        actions.append(action)
+    return actions
+
+
+def take_step(actor: User, match: Match, action: str, note: str | None = None, **data: Any) -> MatchEvent | None:
+    """Take the named step ``action`` (a key of :data:`STEP_TARGETS`) as the page's form or the API asks; commits.
+
+    Recording consent changes no state and returns ``None``; every other step is a :func:`transition`.
+    Raises :class:`WorkflowError` before anything is written.
+    """
+    to_status = STEP_TARGETS[action]
+    if to_status is None:
+        record_consent(actor, match)
+        return None
+    return transition(match, to_status, actor, note=note, **data)
 
 
 # --- Creating a match ---------------------------------------------------------------------------

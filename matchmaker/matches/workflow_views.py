@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock, submissions
@@ -17,43 +16,17 @@ from ..extensions import db
 from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import Household, Match, MatchStatus, Offer, OfferKind, OrgStatus, User
+from ..models import Household, Match, Offer, OfferKind, OrgStatus, User
 from ..partners.services import get_own_offer
 from ..phones import contact_ways, has_smartphone
-from . import workflow
-from .forms import ApproveForm, CompleteForm, DeclineForm, DropForm, FindFilterForm, ProposeForm, StartForm, StepForm
-from .ranking import rank_households_for_offer, rank_offers_for_household
+from . import services, workflow
+from .forms import STEP_FORMS, FindFilterForm, ProposeForm, prepare_step_form
 from .views import bp
-
-SHOWN = 20
-CANDIDATES = 30
 
 # Each step's form and target state; None is "record consent" (no change of state).
 ACTIONS: dict[str, tuple[str | None, type]] = {
-    "consent": (None, StepForm),
-    "introduce": (MatchStatus.INTRODUCED, StepForm),
-    "approve": (MatchStatus.INTRODUCED, ApproveForm),
-    "refuse": (MatchStatus.DECLINED, DeclineForm),
-    "accept": (MatchStatus.ACCEPTED, StepForm),
-    "decline": (MatchStatus.DECLINED, DeclineForm),
-    "start": (MatchStatus.STARTED, StartForm),
-    "complete": (MatchStatus.COMPLETED, CompleteForm),
-    "drop": (MatchStatus.DROPPED, DropForm),
+    action: (to_status, STEP_FORMS[action]) for action, to_status in workflow.STEP_TARGETS.items()
 }
-REASONS = {
-    "refuse": ("decline_reason", workflow.HOUSEHOLD_DECLINE_REASONS),
-    "decline": ("decline_reason", workflow.PARTNER_DECLINE_REASONS),
-    "drop": ("drop_reason", workflow.DROP_REASONS),
-}
-
-
-def locality_tier(household: Household, offer: Offer) -> str:
-    """How far the offer is from her: same ``desa``, same ``kecamatan``, else ``kabupaten``."""
-    if household.desa_code == offer.desa_code:
-        return "desa"
-    if household.desa_code.rsplit(".", 1)[0] == offer.desa_code.rsplit(".", 1)[0]:
-        return "kecamatan"
-    return "kabupaten"
 
 
 @bp.app_template_global()
@@ -74,8 +47,7 @@ def find(household_id: int):
         abort(404)
     filters = _find_filters(request.args)
     kind, tier = _chosen(filters)
-    rows = [(proposal, locality_tier(household, proposal.offer)) for proposal in
-            rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)]
+    rows = services.household_proposals(household, current_language(), kind=kind, tier=tier)
     return render_template(
         "matches/find.html", household=household, filters=filters, rows=rows, form=ProposeForm(),
         can_propose=workflow.owns_household(current_user, household), filtered=bool(kind or tier),
@@ -118,18 +90,14 @@ def propose(household_id: int):
     # The decision log keeps where the offer stood in the list she was shown and its score,
     # as the server computes them: the same ranking, with the same filters, done again.
     kind, tier = _chosen(_find_filters(request.form))
-    shown = {p.offer.id: p for p in
-             rank_offers_for_household(household, k=SHOWN, lang=current_language(), kind=kind, tier=tier)}
-    proposal = shown.get(offer.id)
-    if proposal is None:
-        db.session.rollback()
-        flash(_("This offer is no longer in her list. Here is the list as it is now."), "error")
-        return redirect(url_for("matches.find", household_id=household.id, kind=kind or None, tier=tier or None))
     try:
-        match = workflow.propose(current_user, household, offer, score=proposal.score,
-                                 position=proposal.position, reasons=proposal.reasons)
+        match = services.propose_shown(current_user, household, offer, current_language(), kind=kind, tier=tier)
     except workflow.WorkflowError as error:
         db.session.rollback()
+        if error.code == "not_in_list":
+            flash(_("This offer is no longer in her list. Here is the list as it is now."), "error")
+            return redirect(url_for("matches.find", household_id=household.id, kind=kind or None,
+                                    tier=tier or None))
         flash(error.message, "error")
         return redirect(url_for("matches.find", household_id=household.id))
     submissions.complete(form, url_for("matches.detail", match_id=match.id))
@@ -150,21 +118,7 @@ def _match_or_404(match_id: int) -> Match:
 
 def _step_forms(match: Match, posted: tuple[str, object] | None = None) -> dict[str, object]:
     """A form for each step the current user may take now (the posted one keeps its input and errors)."""
-    steps = workflow.allowed_steps(current_user, match)
-    household_side = workflow.owns_household(current_user, match.household)
-    wanted: list[str] = []
-    if household_side and match.status == MatchStatus.PROPOSED:
-        if match.partner_request:
-            wanted.append("approve")
-        elif match.consent_at is None:
-            wanted.append("consent")
-        else:
-            wanted.append("introduce")
-    for action, (to_status, _form) in ACTIONS.items():
-        if to_status in steps and action not in ("introduce", "approve", "consent"):
-            if action == "refuse" and not household_side or action == "decline" and household_side:
-                continue
-            wanted.append(action)
+    wanted = workflow.available_actions(current_user, match)
     forms: dict[str, object] = {}
     for action in wanted:
         if posted is not None and posted[0] == action:
@@ -181,9 +135,7 @@ def _step_forms(match: Match, posted: tuple[str, object] | None = None) -> dict[
 
 
 def _prepare(action: str, form) -> None:
-    if action in REASONS:
-        group, codes = REASONS[action]
-        form.reason.choices = [("", _("Choose a reason"))] + [(code, label(group, code)) for code in codes]
+    prepare_step_form(action, form)
 
 
 def _wa_message_to_her(match: Match, partner: User) -> str:
@@ -289,7 +241,7 @@ def step(match_id: int, action: str):
     if action not in ACTIONS:
         abort(404)
     match = _match_or_404(match_id)
-    to_status, form_class = ACTIONS[action]
+    form_class = ACTIONS[action][1]
     form = form_class()
     _prepare(action, form)
     if not form.validate_on_submit():
@@ -297,11 +249,7 @@ def step(match_id: int, action: str):
     values = {key: getattr(form, key).data for key in ("reason", "consent", "started_on", "ended_on", "income_after")
               if hasattr(form, key)}
     try:
-        if to_status is None:
-            workflow.record_consent(current_user, match)
-        else:
-            workflow.transition(match, to_status, current_user, note=(form.note.data or "").strip() or None,
-                                **values)
+        workflow.take_step(current_user, match, action, note=(form.note.data or "").strip() or None, **values)
     except workflow.WorkflowError as error:
         db.session.expire_all()
         code = 403 if error.code in ("wrong_role", "not_yours") else 409
@@ -319,14 +267,12 @@ def step(match_id: int, action: str):
 
 def _partner_matches(user: User) -> list[Match]:
     statement = (
-        select(Match).join(Offer, Match.offer_id == Offer.id)
-        .where(Offer.organization_id == user.organization_id,
-               or_(Match.status != MatchStatus.PROPOSED, Match.partner_request.is_(True)))
+        services.visible_matches_query(user)
         .options(selectinload(Match.events), selectinload(Match.household).selectinload(Household.skills),
                  selectinload(Match.offer))
         .order_by(Match.updated_at.desc(), Match.id.desc())
     )
-    return [match for match in db.session.scalars(statement) if workflow.was_introduced(match)]
+    return list(db.session.scalars(statement))
 
 
 @bp.route("/inbox")
@@ -336,12 +282,8 @@ def inbox():
     if current_user.organization_id is None:
         abort(403)
     matches = _partner_matches(current_user)
-    groups = {
-        "to_answer": [m for m in matches if m.status == MatchStatus.INTRODUCED],
-        "requests": [m for m in matches if m.status == MatchStatus.PROPOSED],
-        "ongoing": [m for m in matches if m.status in (MatchStatus.ACCEPTED, MatchStatus.STARTED)],
-        "closed": [m for m in matches if m.status in workflow.ENDED_STATUSES][:50],
-    }
+    groups = {key: [m for m in matches if m.status in statuses] for key, statuses in services.INBOX_GROUPS.items()}
+    groups["closed"] = groups["closed"][:50]
     # A suspended or rejected organization's members see anonymised cards only, even for matches
     # they had accepted.
     active = current_user.organization is not None and current_user.organization.status == OrgStatus.ACTIVE
@@ -350,8 +292,7 @@ def inbox():
 
 def _candidates(offer: Offer) -> list:
     """Ranked candidates from facilitators' caseloads (households with a facilitator)."""
-    ranked = rank_households_for_offer(offer, k=CANDIDATES * 2, lang=current_language())
-    return [c for c in ranked if c.household.facilitator_id is not None][:CANDIDATES]
+    return services.offer_candidates(offer, current_language())
 
 
 @bp.route("/offers/<int:offer_id>/candidates")

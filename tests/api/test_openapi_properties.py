@@ -18,12 +18,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from matchmaker.clock import today
 from matchmaker.extensions import db
 from matchmaker.graduation.services import schedule_checkins
-from matchmaker.models import GraduationRecord
+from matchmaker.models import GraduationRecord, Match, MatchEvent, MatchStatus
 from matchmaker.reference.skills import load_skills
 from matchmaker.tasks.services import queue_import
 from tests.api.helpers import token_for
 from tests.conftest import make_household, make_organization, make_user
-from tests.partners.helpers import make_offer
+from tests.matches.factories import SEWER, make_offer
+from tests.partners.helpers import make_offer as make_own_offer
 
 MAX_EXAMPLES = 25
 # Not checked: "schema-valid data is accepted". A schema cannot say what the household form checks
@@ -50,8 +51,11 @@ def test_every_answer_matches_the_document(app):
     db.session.commit()
     app.config["API_RATE_LIMIT"] = "100000 per minute"  # the run itself must not be throttled
     facilitator = make_user("facilitator")
-    for _ in range(2):
-        make_household(facilitator)
+    households = [make_household(facilitator, **SEWER) for _ in range(2)]
+    # An open offer and a proposal, so that the match operations have something to rank, list and step.
+    offer = make_offer(make_organization())
+    db.session.add(Match(household_id=households[0].id, offer_id=offer.id, status=MatchStatus.PROPOSED,
+                         events=[MatchEvent(actor_id=facilitator.id, to_status=MatchStatus.PROPOSED)]))
     # An upload of hers, checked by a (finished) job, so that the imports and jobs operations find something.
     sheet = (b"NIK,Nama Lengkap,Tanggal Lahir,Desa/Kelurahan,Kecamatan\n"
              b"3201164502900201,Nani,05/02/1990,Sukamaju,Cibungbulang\n")
@@ -70,7 +74,7 @@ def test_every_answer_matches_the_document(app):
     headers = {"Authorization": f"Bearer {token_for(facilitator)}", "Accept-Encoding": "identity"}
     # Offers are written by partners: their writes run with a business's token, which has an offer.
     business = make_user("business", organization=make_organization())
-    make_offer(business.organization)
+    make_own_offer(business.organization)
     partner_headers = {**headers, "Authorization": f"Bearer {token_for(business)}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     calls: dict[str, int] = {}

@@ -73,7 +73,9 @@ def init_api(app: Flask) -> Api:
     from .households import blp as households_blp
     from .imports import blp as imports_blp
     from .jobs import blp as jobs_blp
+    from .matches import blp as matches_blp
     from .offers import blp as offers_blp
+    from .proposals import blp as proposals_blp
     from .reference import blp as reference_blp
 
     api.register_blueprint(households_blp)
@@ -83,5 +85,7 @@ def init_api(app: Flask) -> Api:
     api.register_blueprint(jobs_blp)
     api.register_blueprint(graduation_blp)
     api.register_blueprint(dashboards_blp)
+    api.register_blueprint(matches_blp)
+    api.register_blueprint(proposals_blp)
     app.register_blueprint(docs_bp)
     return api
