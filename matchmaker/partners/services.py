@@ -845,15 +845,7 @@ def _matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> 
     conditions = _offer_conditions(viewer, filters, today, taken)
     words = query_words(filters.q)
     if not words:
-        return list(
-            db.session.scalars(
-                select(Offer.id)
-                .join(Organization, Offer.organization_id == Organization.id)
-                .outerjoin(taken, taken.c.offer_id == Offer.id)
-                .where(*conditions)
-                .order_by(Offer.created_at.desc(), Offer.id.desc())
-            )
-        )
+        return list(db.session.scalars(_newest_offer_ids(conditions, taken)))
     documents = _offer_documents(conditions, taken)
     similar = _search_cache.similarities(words)
     # Only the offers the inverted index names as candidates are scored, not every open offer.
@@ -862,6 +854,17 @@ def _matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> 
     scores = _rank(filters.q, documents, similar)
     # sorted() is stable: equal scores keep the newest-first order.
     return sorted((document.key for document in documents if document.key in scores), key=lambda key: -scores[key])
+
+
+def _newest_offer_ids(conditions: list[ColumnElement[bool]], taken) -> Select:
+    """The ids of the offers matching ``conditions``, newest first."""
+    return (
+        select(Offer.id)
+        .join(Organization, Offer.organization_id == Organization.id)
+        .outerjoin(taken, taken.c.offer_id == Offer.id)
+        .where(*conditions)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+    )
 
 
 def _rows_in_order(ids: list[int], today: dt.date) -> list[OfferRow]:
@@ -901,8 +904,18 @@ class OfferPage:
 def search_offers_page(
     viewer: User, filters: OfferFilters, page: int = 1, per_page: int = 25, today: dt.date | None = None
 ) -> OfferPage:
-    """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
+    """Page ``page`` of :func:`search_offers`: the ranking runs over the candidate offers, rows load for one page.
+
+    Without a text query the database counts the offers and hands over one page of them.
+    """
     today = today or clock.today()
+    if not query_words(filters.q):
+        taken = places_taken_subquery()
+        ids_query = _newest_offer_ids(_offer_conditions(viewer, filters, today, taken), taken)
+        total = db.session.scalar(select(func.count()).select_from(ids_query.order_by(None).subquery())) or 0
+        page = clamp_page(page, total, per_page)
+        page_ids = list(db.session.scalars(ids_query.limit(per_page).offset((page - 1) * per_page)))
+        return OfferPage(_rows_in_order(page_ids, today), total, page, per_page)
     ids = _matching_offer_ids(viewer, filters, today)
     page = clamp_page(page, len(ids), per_page)
     return OfferPage(_rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)
