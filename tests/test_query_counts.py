@@ -10,13 +10,14 @@ with data it does not show: no query per row, no query per household of the case
 from __future__ import annotations
 
 import re
+from collections import Counter as Tally
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from matchmaker.demo.load import load_district
 from matchmaker.extensions import db
@@ -81,13 +82,12 @@ def _measure(app: Flask) -> dict[str, int]:
     with app.app_context():
         # The kecamatan with the most published offers, and a word of its newest offer's title:
         # the filtered search finds something at both sizes.
-        kecamatan = db.session.scalar(
-            select(func.substr(Offer.desa_code, 1, 8))
-            .where(Offer.status == OfferStatus.OPEN)
-            .group_by(func.substr(Offer.desa_code, 1, 8))
-            .order_by(func.count().desc(), func.substr(Offer.desa_code, 1, 8))
-            .limit(1)
+        offers_per_kecamatan = Tally(
+            code.rsplit(".", 1)[0] for code in db.session.scalars(
+                select(Offer.desa_code).where(Offer.status == OfferStatus.OPEN, Offer.desa_code.is_not(None))
+            )
         )
+        kecamatan = min(offers_per_kecamatan, key=lambda code: (-offers_per_kecamatan[code], code))
         title = db.session.scalar(
             select(Offer.title).where(Offer.desa_code.startswith(kecamatan + "."), Offer.status == OfferStatus.OPEN)
             .order_by(Offer.created_at.desc(), Offer.id.desc()).limit(1)

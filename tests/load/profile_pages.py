@@ -3,11 +3,11 @@
 Runs the pages of ``tests/load/locustfile.py`` in-process (Flask's test client) against the
 load district that ``make load-test`` built and kept (its own PostgreSQL cluster, or
 ``LOAD_DATABASE_URL``), as the same accounts, with the same kinds of searches. Each page is
-warmed up, then requested ``--requests`` times under pyinstrument while every SQL statement
-is counted and timed and the thread's CPU time is read. Writes a Markdown note (``--out``,
-default ``tests/load/profiles/latest.md``) with, per page: CPU ms per request, queries per
-request and their time, and the profile's top entries (own time, and the app's own functions
-by total time).
+warmed up, then requested ``--requests`` times while every SQL statement is counted and
+timed and the thread's CPU time is read, then ``--requests`` times more under pyinstrument.
+Writes a Markdown note (``--out``, default ``tests/load/profiles/latest.md``) with, per page:
+CPU ms per request, queries per request and their time, and the profile's top entries (own
+time, and the app's own functions by total time).
 
 In-process figures are per request on one thread, so other work on the machine disturbs
 them far less than it does the latencies of a load run.
@@ -255,7 +255,8 @@ def profile(args: argparse.Namespace, url: str) -> int:
     lines.append(
         f"`{' '.join(['make load-profile'] + [f'PROFILE_OUT={args.out}'])}` — {args.requests} measured "
         f"requests per page, in-process on one thread (Flask test client, PostgreSQL load district), "
-        f"after one search with a text query and 5 warm-up requests per page; "
+        f"after one search with a text query and 5 warm-up requests per page; figures measured "
+        f"without the profiler, then the same number of requests profiled; "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Wall times include waiting for the CPU "
         f"on a shared machine; CPU and query counts are what to compare."
     )
@@ -266,10 +267,9 @@ def profile(args: argparse.Namespace, url: str) -> int:
     for name, make_request in pages.items():
         for _ in range(5):
             make_request()
+        # First the figures, without the profiler (its hooks cost CPU on every call), then the profile.
         figures = PageFigures()
-        profiler = Profiler(interval=0.0005)
         counters.update(queries=0, time=0.0)
-        profiler.start()
         for _ in range(args.requests):
             cpu, wall = time.thread_time(), time.perf_counter()
             response = make_request()
@@ -277,8 +277,12 @@ def profile(args: argparse.Namespace, url: str) -> int:
             figures.wall += time.perf_counter() - wall
             figures.statuses[response.status_code] += 1
             figures.requests += 1
-        profiler.stop()
         figures.queries, figures.query_time = counters["queries"], counters["time"]
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(args.requests):
+            make_request()
+        profiler.stop()
         n = figures.requests
         statuses = ", ".join(f"{code} ×{count}" for code, count in sorted(figures.statuses.items()))
         lines.append(f"| {name} | {1000 * figures.cpu / n:.1f} | {1000 * figures.wall / n:.1f} | "
