@@ -17,7 +17,7 @@ ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 # request goes back to the system.
 GUNICORN_LIMITS := --timeout 60 --graceful-timeout 10 --max-requests 1000 --max-requests-jitter 100
 
-.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test security-scan page-weight offline-size
+.PHONY: run test lint translations extract-messages serve setup demo-data clean load-test load-profile security-scan page-weight offline-size
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ test: $(VENV)/.requirements-dev translations
 # database-restart phase). See tests/load/run.py --help.
 load-test: $(VENV)/.requirements-dev translations
 	FAULT=$(FAULT) $(BIN)/python tests/load/run.py
+
+# Not part of `make test`: each page of the load scenario profiled in-process (pyinstrument,
+# SQL statements counted) against the district `make load-test` built; writes PROFILE_OUT
+# (tests/load/profiles/latest.md). See tests/load/profile_pages.py --help.
+load-profile: $(VENV)/.requirements-dev translations
+	$(BIN)/python tests/load/profile_pages.py
 
 # Not part of `make test`: bytes and load time of the ten most-used pages on an emulated
 # 400 kbps / 400 ms link, in headless Chromium against the demo district (tests/load/page_weight.py).

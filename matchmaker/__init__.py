@@ -51,6 +51,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(PROJECT_DIR / "migrations"))
     extensions.csrf.init_app(app)
+    from .caching import init_cache
+
+    init_cache(app)
     from .security import init_security
 
     init_security(app)

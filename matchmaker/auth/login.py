@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -19,7 +20,8 @@ def load_user(login_id: str) -> User | None:
     parts = login_id.split(":")
     if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 18:
         return None
-    user = db.session.get(User, int(parts[0]))
+    # Her areas come in the same query: most pages scope what they show by them.
+    user = db.session.get(User, int(parts[0]), options=[joinedload(User.areas)])
     if user is None or not user.is_active or not user.holds_session(parts[1], parts[2]):
         return None
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from .. import submissions
 from ..auth.decorators import roles_required
 from ..extensions import db
 from ..households import services as household_services
-from ..models import GraduationCheckin, GraduationRecord, GraduationStatus, Household, Role
+from ..models import GraduationCheckin, GraduationRecord, GraduationStatus, Household, HouseholdStatus, Role
 from . import services
 from .forms import ApproveForm, AssessmentForm, CheckinForm, GraduateForm, RejectForm, apply_errors
 from .readiness import Readiness
@@ -35,16 +35,28 @@ class GraduationSummary:
 
 
 def graduation_summary(household: Household) -> GraduationSummary:
-    """The household page's graduation card, for the current user."""
+    """The household page's graduation card, for the current user.
+
+    Computed once per request and household: the page's next action and the card both use it.
+    """
+    memo: dict[int, GraduationSummary] = g.setdefault("graduation_summaries", {})
+    if household.id in memo:
+        return memo[household.id]
     records = services.records_of(household)
-    return GraduationSummary(
+    pending = next((record for record in records if record.status == GraduationStatus.PENDING), None)
+    can_manage = services.can_manage(current_user, household)
+    memo[household.id] = summary = GraduationSummary(
         readiness=services.readiness(household),
-        pending=next((record for record in records if record.status == GraduationStatus.PENDING), None),
+        pending=pending,
         latest=records[0] if records else None,
         checkins=services.checkins_of(household),
-        can_manage=services.can_manage(current_user, household),
-        can_submit=services.can_submit(current_user, household),
+        can_manage=can_manage,
+        # services.can_submit, without asking the database again for the pending record.
+        can_submit=can_manage
+        and household.status not in (HouseholdStatus.GRADUATED, HouseholdStatus.EXITED)
+        and pending is None,
     )
+    return summary
 
 
 @bp.app_context_processor

@@ -459,22 +459,36 @@ def desa_filter_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     """The desa of ``user``'s area grouped by kecamatan, for the caseload filter."""
     from sqlalchemy.orm import aliased
 
-    kecamatan = aliased(Region)
-    rows = db.session.execute(
-        select(Region.code, Region.name, kecamatan.name)
-        .join(kecamatan, Region.parent_code == kecamatan.code)
-        .where(Region.level == RegionLevel.VILLAGE, region_within(Region.code, user.area_codes))
-        .order_by(kecamatan.name, Region.name)
-    )
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for code, name, kecamatan_name in rows:
-        grouped.setdefault(f"Kec. {kecamatan_name}", []).append((code, name))
-    return grouped
+    from ..caching import REFERENCE, remember
+
+    areas = sorted(user.area_codes)
+
+    def read() -> dict[str, list[tuple[str, str]]]:
+        kecamatan = aliased(Region)
+        rows = db.session.execute(
+            select(Region.code, Region.name, kecamatan.name)
+            .join(kecamatan, Region.parent_code == kecamatan.code)
+            .where(Region.level == RegionLevel.VILLAGE, region_within(Region.code, areas))
+            .order_by(kecamatan.name, Region.name)
+        )
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for code, name, kecamatan_name in rows:
+            grouped.setdefault(f"Kec. {kecamatan_name}", []).append((code, name))
+        return grouped
+
+    # Depends on the areas only (reference data, nothing personal): shared by the users of an area.
+    return remember(f"desa-choices:{','.join(areas)}", read, tables=["region"], timeout=REFERENCE)
 
 
 def skill_categories() -> list[str]:
     """The skill categories that canonical skills use, alphabetically."""
-    return list(db.session.scalars(select(Skill.category).distinct().order_by(Skill.category)))
+    from ..caching import REFERENCE, remember
+
+    return remember(
+        "skill-categories",
+        lambda: list(db.session.scalars(select(Skill.category).distinct().order_by(Skill.category))),
+        tables=["skill"], timeout=REFERENCE,
+    )
 
 
 # The detail page ------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from flask_login import current_user
 from .. import clock, submissions
 from ..auth.decorators import roles_required
 from ..extensions import db
-from ..graduation import services as graduation_services
 from ..i18n import current_language
 from ..labels import choices, label
 from ..matches import workflow
@@ -18,7 +17,7 @@ from ..models import Household, Role
 from ..offline import is_offline_copy
 from ..pagination import clamp_page, page_arg, page_count, page_slice
 from ..phones import mask_phone
-from ..reference.regions import region_path
+from ..reference.regions import cached_region_path
 from ..tasks import services as task_services
 from ..tasks.views import ExportForm
 from . import importer, services
@@ -228,12 +227,10 @@ def detail(household_id: int):
     household = _household_or_404(household_id)
     # A copy kept on her phone shows the identity block masked (and is not an audited viewing).
     identity = services.can_see_identity(current_user, household) and not is_offline_copy()
-    if identity:
-        services.record_identity_shown(current_user, household)
     duplicate = None
     if household.likely_duplicate_of_id:
         duplicate = services.get_visible_household(current_user, household.likely_duplicate_of_id)
-    return render_template(
+    page = render_template(
         "households/detail.html",
         household=household,
         identity=identity,
@@ -244,19 +241,27 @@ def detail(household_id: int):
         confirm_form=ConfirmForm(),
         mask_nik=mask_nik,
         mask_phone=mask_phone,
-        desa_path=region_path(household.desa) if household.desa else household.desa_code,
+        desa_path=cached_region_path(household.desa_code) or household.desa_code,
         component_keys=services.COMPONENT_KEYS,
         next_action=_next_action(household),
     )
+    if identity:
+        # Recorded (and committed) once the page is made and before it is sent: committing
+        # first would expire every loaded object and make the page read them all again.
+        services.record_identity_shown(current_user, household)
+    return page
 
 
 def _next_action(household: Household):
     """The action put first on her page, for the current user."""
+    from ..graduation.views import graduation_summary  # the card's figures, computed once per request
+
+    summary = graduation_summary(household)
     return next_action(
         household,
-        graduation_pending=graduation_services.pending_record(household) is not None,
-        graduation_ready=graduation_services.readiness(household).ready,
-        can_graduate=graduation_services.can_submit(current_user, household),
+        graduation_pending=summary.pending is not None,
+        graduation_ready=summary.readiness.ready,
+        can_graduate=summary.can_submit,
         steps=lambda match: workflow.allowed_steps(current_user, match),
     )
 

@@ -84,28 +84,51 @@ def unmatched_households(facilitator: User, limit: int | None = None) -> list[Ho
     return list(db.session.scalars(query))
 
 
-def facilitator_dashboard(facilitator: User, on: dt.date) -> FacilitatorDashboard:
-    """The figures of one facilitator's caseload as of ``on``."""
+def _facilitator_figures(facilitator_id: int, on: dt.date) -> tuple[CaseloadSummary, dict[str, int], int, int]:
+    """The counts of a facilitator's home page: summary, match pipeline, unmatched, pending graduations."""
     unmatched_count = db.session.scalar(
-        select(func.count()).select_from(Household).where(Household.facilitator_id == facilitator.id, _no_match())
+        select(func.count()).select_from(Household).where(Household.facilitator_id == facilitator_id, _no_match())
     ) or 0
+    pending = _pending_graduations(facilitator_id)
+    summary = caseload_summaries([facilitator_id], on.year)[facilitator_id]
+    return summary, match_pipeline([facilitator_id]), unmatched_count, pending
+
+
+def facilitator_dashboard(facilitator: User, on: dt.date) -> FacilitatorDashboard:
+    """The figures of one facilitator's caseload as of ``on``.
+
+    The counts are cached for her (her id is in the key) until a household, match or
+    graduation record changes in this process, and for :data:`~matchmaker.caching.SHORT`
+    seconds at most: she sees them after every login and every return home.
+    """
+    from ..caching import remember
+
+    summary, pipeline, unmatched_count, pending = remember(
+        f"facilitator-figures:{facilitator.id}:{on.isoformat()}",
+        lambda: _facilitator_figures(facilitator.id, on),
+        tables=["household", "match", "graduation_record"],
+    )
     return FacilitatorDashboard(
-        summary=caseload_summaries([facilitator.id], on.year)[facilitator.id],
-        pipeline=match_pipeline([facilitator.id]),
+        summary=summary,
+        pipeline=pipeline,
         unmatched_count=unmatched_count,
         unmatched=unmatched_households(facilitator, UNMATCHED_SHOWN),
         checkins=graduation_services.facilitator_checkins(facilitator, on),
-        pending_graduations=pending_graduations_of(facilitator),
+        pending_graduations=pending,
     )
 
 
 def pending_graduations_of(facilitator: User) -> int:
     """Her graduation records waiting for a coordinator."""
+    return _pending_graduations(facilitator.id)
+
+
+def _pending_graduations(facilitator_id: int) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(GraduationRecord)
         .join(Household, GraduationRecord.household_id == Household.id)
-        .where(Household.facilitator_id == facilitator.id, GraduationRecord.status == GraduationStatus.PENDING)
+        .where(Household.facilitator_id == facilitator_id, GraduationRecord.status == GraduationStatus.PENDING)
     ) or 0
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -82,6 +83,8 @@ def recent_households(facilitator: User, limit: int = 8) -> list[Household]:
         db.session.scalars(
             select(Household)
             .where(Household.facilitator_id == facilitator.id)
+            # The list names each one's desa: one query for all of them, not one per desa.
+            .options(selectinload(Household.desa))
             .order_by(Household.updated_at.desc(), Household.id.desc())
             .limit(limit)
         )

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..households.services import get_visible_household
 from ..i18n import current_language
 from ..labels import choices, label
-from ..models import Household, Match, Offer, OfferKind, OrgStatus, User
+from ..models import Household, Match, Offer, OfferKind, OrgStatus, Region, User
 from ..partners.services import get_own_offer
 from ..phones import contact_ways, has_smartphone
 from . import services, workflow
@@ -162,10 +162,10 @@ def _render(match: Match, *, posted: tuple[str, object] | None = None, error: st
     household = match.household
     household_side = workflow.owns_household(current_user, household)
     her_contact = None
+    contact_shown = False
     if not household_side and workflow.partner_sees_contact(current_user, match):
-        # The partner accepted her: her name and phone, recorded as shown.
-        record_audit(current_user, "match.contact_shown", "match", match.id, household=match.household_id)
-        db.session.commit()
+        # The partner accepted her: her name and phone, recorded as shown (below, once the page is made).
+        contact_shown = True
         phone = household.phone
         smartphone = has_smartphone(household.constraints, household.assets)
         facilitator = household.facilitator
@@ -180,13 +180,19 @@ def _render(match: Match, *, posted: tuple[str, object] | None = None, error: st
     if household_side and match.status in workflow.CONTACT_STATUSES and organization.phone:
         partner_ways = contact_ways(organization.phone, _wa_message_to_partner(match, current_user))
     events = match.events
-    return render_template(
+    page = render_template(
         "matches/detail.html", match=match, household=household, offer=match.offer,
         organization=organization, household_side=household_side, her_contact=her_contact,
         partner_ways=partner_ways, forms=_step_forms(match, posted), error=error, events=events,
         contact_statuses=workflow.CONTACT_STATUSES, organization_inactive=not workflow.organization_active(match.offer),
         can_print_letter=_may_print_letter(match, household_side),
-    ), status
+    )
+    if contact_shown:
+        # Committed before the page is sent, but after it is made: committing first would expire
+        # every loaded object and make the page read them all again.
+        record_audit(current_user, "match.contact_shown", "match", match.id, household=match.household_id)
+        db.session.commit()
+    return page, status
 
 
 def _may_print_letter(match: Match, household_side: bool) -> bool:
@@ -269,6 +275,8 @@ def _partner_matches(user: User) -> list[Match]:
     statement = (
         services.visible_matches_query(user)
         .options(selectinload(Match.events), selectinload(Match.household).selectinload(Household.skills),
+                 # The cards name her desa and kecamatan: two queries in all, not two per card.
+                 selectinload(Match.household).selectinload(Household.desa).selectinload(Region.parent),
                  selectinload(Match.offer))
         .order_by(Match.updated_at.desc(), Match.id.desc())
     )

@@ -104,11 +104,21 @@ def notify_organization(organization_id: int, kind: str, *, match: Match, **para
 
 
 def unread_count(user: User) -> int:
-    """How many of ``user``'s notifications are unread (the number on the bell)."""
-    return int(db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0)
+    """How many of ``user``'s notifications are unread (the number on the bell).
+
+    Every page's navigation shows it: cached for this user until a notification changes
+    (in this process; elsewhere for at most :data:`~matchmaker.caching.SHORT` seconds).
+    """
+    from ..caching import remember
+
+    return remember(
+        f"unread-notifications:{user.id}",
+        lambda: int(db.session.scalar(
+            select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        ) or 0),
+        tables=["notification"],
+    )
 
 
 @dataclass(frozen=True)

@@ -672,21 +672,52 @@ class _SearchCache:
         self.vocabulary: set[str] = set()
         self.sorted_vocabulary: list[str] | None = None
         self.similar: dict[str, dict[str, float]] = {}
+        # Inverted index: word (or canonical skill) -> ids of the offers whose documents hold it.
+        # Old versions of an offer may linger in it; the search scores each candidate with its
+        # current document, so a superset is harmless and no current document is ever missed.
+        self.postings: dict[str, set[int]] = {}
+        self.skill_postings: dict[str, set[int]] = {}
 
     def get(self, key: tuple) -> _Document:
         """The document cached under ``key``."""
         return self.documents[key]
 
     def add(self, key: tuple, document: _Document) -> None:
-        """Cache ``document`` under ``key`` and add its words to the vocabulary."""
+        """Cache ``document`` under ``key`` and add its words to the vocabulary and the index."""
         with self.lock:
             if len(self.documents) >= self.MAX_DOCUMENTS:
                 self.documents.clear()
+                self.postings.clear()
+                self.skill_postings.clear()
             self.documents[key] = document
+            for word in document.words:
+                self.postings.setdefault(word, set()).add(document.key)
+            for slug in document.skill_slugs:
+                self.skill_postings.setdefault(slug, set()).add(document.key)
             if not document.words <= self.vocabulary:
                 self.vocabulary |= document.words
                 self.sorted_vocabulary = None
                 self.similar = {}
+
+    def candidates(self, query: str, similar: dict[str, dict[str, float]]) -> set[int]:
+        """Ids of the offers that may match every word of ``query``: each word must have a close
+        word in the offer's text or name a canonical skill the offer is linked to."""
+        word_skills: dict[str, set[str]] = {}
+        for slug, phrase in resolve_skill_slugs(query):
+            for word in _words(phrase):
+                word_skills.setdefault(word, set()).add(slug)
+        found: set[int] | None = None
+        with self.lock:
+            for word in query_words(query):
+                ids: set[int] = set()
+                for text_word in similar.get(word, ()):
+                    ids |= self.postings.get(text_word, set())
+                for slug in word_skills.get(word, ()):
+                    ids |= self.skill_postings.get(slug, set())
+                found = ids if found is None else found & ids
+                if not found:
+                    return set()
+        return found or set()
 
     def similarities(self, words: list[str]) -> dict[str, dict[str, float]]:
         """Close words of each query word among every word of the cached documents."""
@@ -761,13 +792,21 @@ def _offer_documents(conditions: list[ColumnElement[bool]], taken) -> list[_Docu
         .where(*conditions)
         .order_by(Offer.created_at.desc(), Offer.id.desc())
     )
-    keys = [(offer_id, updated, provider, ids or "") for offer_id, updated, provider, ids in rows.all()]
+    # The aggregate's order is the database's choice: sorted, the key of an unchanged offer stays the same.
+    keys = [(offer_id, updated, provider, _sorted_ids(ids)) for offer_id, updated, provider, ids in rows.all()]
     documents = [_search_cache.documents.get(key) for key in keys]
     missing = [key for key, document in zip(keys, documents, strict=True) if document is None]
     if not missing:
         return documents  # type: ignore[return-value]
     _cache_offer_documents(missing)
     return [_search_cache.get(key) for key in keys]
+
+
+def _sorted_ids(ids: str | None) -> str:
+    """A comma-separated list of ids in increasing order ("" for none)."""
+    if not ids:
+        return ""
+    return ",".join(sorted(ids.split(","), key=int)) if "," in ids else ids
 
 
 def _cache_offer_documents(keys: list[tuple]) -> None:
@@ -810,19 +849,26 @@ def matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> l
     conditions = _offer_conditions(viewer, filters, today, taken)
     words = query_words(filters.q)
     if not words:
-        return list(
-            db.session.scalars(
-                select(Offer.id)
-                .join(Organization, Offer.organization_id == Organization.id)
-                .outerjoin(taken, taken.c.offer_id == Offer.id)
-                .where(*conditions)
-                .order_by(Offer.created_at.desc(), Offer.id.desc())
-            )
-        )
+        return list(db.session.scalars(_newest_offer_ids(conditions, taken)))
     documents = _offer_documents(conditions, taken)
-    scores = _rank(filters.q, documents, _search_cache.similarities(words))
+    similar = _search_cache.similarities(words)
+    # Only the offers the inverted index names as candidates are scored, not every open offer.
+    candidates = _search_cache.candidates(filters.q, similar)
+    documents = [document for document in documents if document.key in candidates]
+    scores = _rank(filters.q, documents, similar)
     # sorted() is stable: equal scores keep the newest-first order.
     return sorted((document.key for document in documents if document.key in scores), key=lambda key: -scores[key])
+
+
+def _newest_offer_ids(conditions: list[ColumnElement[bool]], taken) -> Select:
+    """The ids of the offers matching ``conditions``, newest first."""
+    return (
+        select(Offer.id)
+        .join(Organization, Offer.organization_id == Organization.id)
+        .outerjoin(taken, taken.c.offer_id == Offer.id)
+        .where(*conditions)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+    )
 
 
 def rows_in_order(ids: list[int], today: dt.date) -> list[OfferRow]:
@@ -862,8 +908,18 @@ class OfferPage:
 def search_offers_page(
     viewer: User, filters: OfferFilters, page: int = 1, per_page: int = 25, today: dt.date | None = None
 ) -> OfferPage:
-    """Page ``page`` of :func:`search_offers`: the ranking runs over all offers, rows load for one page."""
+    """Page ``page`` of :func:`search_offers`: the ranking runs over the candidate offers, rows load for one page.
+
+    Without a text query the database counts the offers and hands over one page of them.
+    """
     today = today or clock.today()
+    if not query_words(filters.q):
+        taken = places_taken_subquery()
+        ids_query = _newest_offer_ids(_offer_conditions(viewer, filters, today, taken), taken)
+        total = db.session.scalar(select(func.count()).select_from(ids_query.order_by(None).subquery())) or 0
+        page = clamp_page(page, total, per_page)
+        page_ids = list(db.session.scalars(ids_query.limit(per_page).offset((page - 1) * per_page)))
+        return OfferPage(rows_in_order(page_ids, today), total, page, per_page)
     ids = matching_offer_ids(viewer, filters, today)
     page = clamp_page(page, len(ids), per_page)
     return OfferPage(rows_in_order(list(page_slice(ids, page, per_page)), today), len(ids), page, per_page)

@@ -33,10 +33,17 @@ def desa_choices(district_code: str | None = None) -> dict[str, list[tuple[str, 
 
 def kecamatan_choices(district_code: str | None = None) -> list[tuple[str, str]]:
     """Every kecamatan of the district, by name."""
+    from ..caching import REFERENCE, remember
+
     district_code = district_code or home_district_code()
-    rows = db.session.execute(
-        select(Region.code, Region.name)
-        .where(Region.level == RegionLevel.SUBDISTRICT, Region.parent_code == district_code)
-        .order_by(Region.name)
-    )
-    return [(code, name) for code, name in rows]
+
+    def read() -> list[tuple[str, str]]:
+        rows = db.session.execute(
+            select(Region.code, Region.name)
+            .where(Region.level == RegionLevel.SUBDISTRICT, Region.parent_code == district_code)
+            .order_by(Region.name)
+        )
+        return [(code, name) for code, name in rows]
+
+    # Reference data, on every search and form: read once per process and a few minutes.
+    return list(remember(f"kecamatan-choices:{district_code}", read, tables=["region"], timeout=REFERENCE))

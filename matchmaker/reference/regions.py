@@ -238,6 +238,20 @@ def parent_code_of(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
+def cached_region_path(code: str | None) -> str | None:
+    """:func:`region_path` of the region ``code`` (None when unknown), cached: regions are reference data."""
+    if not code:
+        return None
+    from ..caching import REFERENCE, remember
+    from ..extensions import db
+
+    def read() -> str | None:
+        region = db.session.get(Region, code)
+        return region_path(region) if region is not None else None
+
+    return remember(f"region-path:{code}", read, tables=["region"], timeout=REFERENCE)
+
+
 def _ancestors(code: str) -> Iterable[str]:
     """``32.01.16`` → ``32``, ``32.01``."""
     parts = code.split(".")
