@@ -751,6 +751,7 @@ ROWS: list[Row] = [
     POST("jobs.export_caseload", "/jobs/export/caseload", "302 302 302 403 403 403 302 403 403",
          writers="fac_a fac_b coord"),
     GET("admin.jobs", "/admin/jobs", "302 403 403 403 403 403 403 200 403"),
+    POST("admin.train_ranker", "/admin/jobs/train-ranker", "302 403 403 403 403 403 403 302 403", writers="admin"),
     GET("admin.jobs", "/admin/jobs?status=failed", "302 403 403 403 403 403 403 200 403", "failed"),
     GET("households.import_template", "/households/import/template.xlsx", "302 200 200 403 403 403 403 403 403"),
     GET("households.import_upload", "/households/import", "302 200 200 403 403 403 403 403 403"),
