@@ -52,7 +52,8 @@ BUDGETS = {
     "households.index": 4,
     "households.index q": 4,
     "households.index status": 4,
-    "households.detail": 15,
+    # Her page: profile, skills, matches, graduation, history and its home visits (one statement each).
+    "households.detail": 16,
     "matches.inbox": 9,
     "matches.detail": 9,
 }
