@@ -47,8 +47,6 @@ class Config:
     # store such as redis://localhost:6379 (see README).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # A sliding window: a fixed one lets twice the limit through across a minute's boundary.
-    RATELIMIT_STRATEGY = "moving-window"
     # Set to the number of reverse proxies in front of the app, so that X-Forwarded-For is trusted.
     TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
     FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "").lower() in ("1", "true", "yes")
