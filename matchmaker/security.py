@@ -60,6 +60,9 @@ def init_security(app: Flask) -> None:
         permissions_policy=PERMISSIONS_POLICY,
         x_xss_protection=False,  # obsolete, and harmful in old browsers; the CSP does the job
     )
+    # Flask-Limiter falls back on the shared limiter's last setting: an app made with the limiter
+    # off (a benchmark, a test) would switch it off for every app made after it in the process.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     app.after_request(forbid_storing)
     with app.app_context():
