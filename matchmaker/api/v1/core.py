@@ -13,8 +13,9 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import force_locale
@@ -22,6 +23,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 from werkzeug.wrappers import Response
@@ -350,6 +352,30 @@ def decode_cursor(cursor: str | None, fingerprint: str) -> dict[str, Any] | None
     if not isinstance(data, dict) or data.get("f") != fingerprint or not isinstance(data.get("p"), dict):
         raise problem(422, errors={"cursor": [_("This cursor is not valid for this list. Start again without it.")]})
     return data["p"]
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: past this no row exists, and PostgreSQL refuses the comparison
+
+Row = TypeVar("Row")
+
+
+def found_or_404(find: Callable[[int], Row | None], row_id: int, target: str, *,
+                 for_update: bool = False) -> Row:
+    """The row ``find`` (the pages' own scoped lookup) gives for ``row_id``, else a 404 problem.
+
+    ``for_update`` locks the row until the write commits, so that two writers holding the same
+    ETag cannot both pass the If-Match check (PostgreSQL; SQLite serialises writes anyway).
+    The row becomes the request's audit target, named ``target``.
+    """
+    row = find(row_id) if row_id <= MAX_ID else None
+    if row is None:
+        raise problem(404)
+    if for_update:
+        model = type(row)
+        db.session.execute(select(model.id).where(model.id == row.id).with_for_update())
+        db.session.refresh(row)
+    g.api_target = (target, row.id)
+    return row
 
 
 def page_size(limit: int | None) -> int:

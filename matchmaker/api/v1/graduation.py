@@ -28,10 +28,12 @@ from ...graduation.forms import ApproveForm, AssessmentForm, CheckinForm, Gradua
 from ...households import services as household_services
 from ...models import GraduationCheckin, GraduationRecord, Household, Role
 from .core import (
+    MAX_ID,
     ApiProblem,
     decode_cursor,
     encode_cursor,
     etag_of,
+    found_or_404,
     page_size,
     problem,
     protect,
@@ -61,7 +63,6 @@ blp = protect(Blueprint(
 ))
 
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
-MAX_ID = 2**31 - 1  # ids are INTEGER columns
 ETAG_HEADER = {"ETag": {"description": "The version, for If-Match.", "schema": {"type": "string"}}}
 
 
@@ -267,16 +268,8 @@ def list_records(cursor: str | None = None, limit: int | None = None, status: st
 
 
 def _record_or_404(record_id: int, *, for_update: bool = False) -> GraduationRecord:
-    if record_id > MAX_ID:
-        raise problem(404)
-    record = services.visible_record(current_user, record_id)
-    if record is None:
-        raise problem(404)
-    if for_update:
-        _lock(GraduationRecord, record.id)
-        db.session.refresh(record)
-    g.api_target = ("graduation_record", record.id)
-    return record
+    return found_or_404(lambda row_id: services.visible_record(current_user, row_id), record_id,
+                        "graduation_record", for_update=for_update)
 
 
 @blp.route("/records/<int:record_id>", methods=["GET"])
@@ -386,12 +379,8 @@ def _checklist_answer(household: Household):
 
 
 def _household_or_404(household_id: int) -> Household:
-    household = household_services.get_visible_household(current_user, household_id) \
-        if household_id <= MAX_ID else None
-    if household is None:
-        raise problem(404)
-    g.api_target = ("household", household.id)
-    return household
+    return found_or_404(lambda row_id: household_services.get_visible_household(current_user, row_id), household_id,
+                        "household")
 
 
 @blp.route("/households/<int:household_id>/readiness", methods=["GET"])
@@ -472,16 +461,8 @@ def list_checkins(cursor: str | None = None, limit: int | None = None, state: st
 
 
 def _checkin_or_404(checkin_id: int, *, for_update: bool = False) -> GraduationCheckin:
-    if checkin_id > MAX_ID:
-        raise problem(404)
-    checkin = services.visible_checkin(current_user, checkin_id)
-    if checkin is None:
-        raise problem(404)
-    if for_update:
-        _lock(GraduationCheckin, checkin.id)
-        db.session.refresh(checkin)
-    g.api_target = ("graduation_checkin", checkin.id)
-    return checkin
+    return found_or_404(lambda row_id: services.visible_checkin(current_user, row_id), checkin_id,
+                        "graduation_checkin", for_update=for_update)
 
 
 def _checkin_answer(checkin: GraduationCheckin):

@@ -33,6 +33,7 @@ from .core import (
     decode_cursor,
     encode_cursor,
     etag_of,
+    found_or_404,
     page_size,
     problem,
     protect,
@@ -53,7 +54,6 @@ blp = protect(Blueprint(
 ))
 
 VIEWERS = (Role.FACILITATOR, Role.COORDINATOR)
-MAX_ID = 2**31 - 1  # ids are INTEGER columns
 # Fields of the API body that are the form's fields under the same name.
 TEXT_FIELDS = ("nik", "kk_number", "full_name", "phone", "address", "pkh_participant_id", "skills_text", "interests",
                "work_experience", "business_experience", "work_preference", "travel_range", "income_bracket", "status")
@@ -221,19 +221,8 @@ def list_households(cursor: str | None = None, limit: int | None = None, **filte
 
 
 def _visible_or_404(household_id: int, *, for_update: bool = False) -> Household:
-    # Past a 32-bit id no row exists, and the database would refuse to compare (a 500, not a 404).
-    if household_id > MAX_ID:
-        raise problem(404)
-    household = services.get_visible_household(current_user, household_id)
-    if household is None:
-        raise problem(404)
-    if for_update:
-        # Lock the row until the update commits, so that two writers holding the same ETag
-        # cannot both pass the If-Match check (PostgreSQL; SQLite serialises writes anyway).
-        db.session.execute(select(Household.id).where(Household.id == household.id).with_for_update())
-        db.session.refresh(household)
-    g.api_target = ("household", household.id)
-    return household
+    return found_or_404(lambda row_id: services.get_visible_household(current_user, row_id), household_id,
+                        "household", for_update=for_update)
 
 
 @blp.route("/<int:household_id>", methods=["GET"])

@@ -26,9 +26,11 @@ from ...households.messages import message
 from ...models import Role
 from ...tasks import services as task_services
 from .core import (
+    MAX_ID,
     decode_cursor,
     encode_cursor,
     etag_of,
+    found_or_404,
     page_size,
     problem,
     protect,
@@ -70,7 +72,6 @@ blp = protect(MultipartBlueprint(
     description="Household sheets: upload, preview, confirm (facilitators, their own uploads, kept a day).",
 ))
 
-MAX_ID = 2**31 - 1
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the upload as last read: a stale one gets 412."}
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
@@ -121,11 +122,7 @@ def _answer(batch: Any, status: int = 200, headers: dict[str, str] | None = None
 
 
 def _own_or_404(import_id: int) -> Any:
-    batch = importer.get_import(current_user, import_id) if import_id <= MAX_ID else None
-    if batch is None:
-        raise problem(404)
-    g.api_target = ("household_import", batch.id)
-    return batch
+    return found_or_404(lambda row_id: importer.get_import(current_user, row_id), import_id, "household_import")
 
 
 def _refused(error: importer.ImportFileError, status: int = 422):

@@ -38,10 +38,12 @@ from ...matches import services, workflow
 from ...matches.forms import STEP_FORMS, prepare_step_form
 from ...models import Household, Match, MatchStatus, Offer, User
 from .core import (
+    MAX_ID,
     ApiProblem,
     decode_cursor,
     encode_cursor,
     etag_of,
+    found_or_404,
     page_size,
     problem,
     protect,
@@ -69,7 +71,6 @@ blp = protect(Blueprint(
 ))
 
 BOTH_SIDES = (*workflow.FACILITATOR_SIDE, *workflow.PARTNER_SIDE)
-MAX_ID = 2**31 - 1  # ids are INTEGER columns
 IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
             "description": "The ETag of the match as last read (from GET): a stale one gets 412."}
 IDEMPOTENCY_KEY = {
@@ -331,15 +332,12 @@ def list_matches(cursor: str | None = None, limit: int | None = None, status: st
 
 def _match_or_404(match_id: int, *, for_update: bool = False) -> Match:
     """The match if the caller may open it (as its page), else a 404 problem; locked for a step."""
-    match = db.session.get(Match, match_id) if match_id <= MAX_ID else None
-    if match is None or not workflow.can_view_match(current_user, match):
-        raise problem(404)
-    if for_update:
-        # Two callers holding the same ETag cannot both pass If-Match (PostgreSQL; SQLite serialises writes).
-        db.session.execute(select(Match.id).where(Match.id == match.id).with_for_update())
-        db.session.refresh(match)
-    g.api_target = ("match", match.id)
-    return match
+    return found_or_404(_viewable_match, match_id, "match", for_update=for_update)
+
+
+def _viewable_match(match_id: int) -> Match | None:
+    match = db.session.get(Match, match_id)
+    return match if match is not None and workflow.can_view_match(current_user, match) else None
 
 
 @blp.route("/matches/<int:match_id>", methods=["GET"])

@@ -21,7 +21,6 @@ from typing import Any
 from flask import g, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ... import clock
@@ -36,6 +35,7 @@ from .core import (
     decode_cursor,
     encode_cursor,
     etag_of,
+    found_or_404,
     page_size,
     problem,
     protect,
@@ -57,7 +57,6 @@ blp = protect(Blueprint(
 ))
 
 READERS = (*Role.PARTNERS, *services.BROWSER_ROLES)
-MAX_ID = 2**31 - 1  # ids are INTEGER columns
 MAX_QUERY = 200
 TEXT_FIELDS = ("kind", "title", "description", "skills_text", "reach", "schedule", "pay_terms", "funding_source",
                "status", "desa_code")
@@ -206,11 +205,7 @@ def list_offers(cursor: str | None = None, limit: int | None = None, **filter_ar
 def get_offer(offer_id: int):
     """One offer, as on its page: to its organization's members, and to facilitators, coordinators
     and the admin when the search would show it."""
-    offer = services.visible_offer(current_user, offer_id) if offer_id <= MAX_ID else None
-    if offer is None:
-        raise problem(404)
-    g.api_target = ("offer", offer.id)
-    return _answer(offer)
+    return _answer(found_or_404(lambda row_id: services.visible_offer(current_user, row_id), offer_id, "offer"))
 
 
 # Writes ---------------------------------------------------------------------------------------
@@ -285,15 +280,8 @@ def create_offer(values: dict[str, Any]):
 
 
 def _own_or_404(offer_id: int) -> Offer:
-    offer = services.get_own_offer(current_user, offer_id) if offer_id <= MAX_ID else None
-    if offer is None:
-        raise problem(404)
-    # Lock the row until the change commits, so that two writers holding the same ETag cannot
-    # both pass the If-Match check (PostgreSQL; SQLite serialises writes anyway).
-    db.session.execute(select(Offer.id).where(Offer.id == offer.id).with_for_update())
-    db.session.refresh(offer)
-    g.api_target = ("offer", offer.id)
-    return offer
+    return found_or_404(lambda row_id: services.get_own_offer(current_user, row_id), offer_id, "offer",
+                        for_update=True)
 
 
 def _current_values(offer: Offer) -> dict[str, Any]:

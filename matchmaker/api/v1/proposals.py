@@ -25,11 +25,20 @@ from ...matches import services, workflow
 from ...matches.forms import ProposeForm
 from ...models import Household, Offer, OfferKind
 from ...partners.services import get_own_offer
-from .core import decode_cursor, encode_cursor, page_size, problem, protect, query_fingerprint, refuse_nul
+from .core import (
+    MAX_ID,
+    decode_cursor,
+    encode_cursor,
+    found_or_404,
+    page_size,
+    problem,
+    protect,
+    query_fingerprint,
+    refuse_nul,
+)
 from .matches import (
     CREATED_HEADERS,
     IDEMPOTENCY_KEY,
-    MAX_ID,
     answer,
     card,
     choice,
@@ -84,11 +93,7 @@ def _page(items: list, cursor: str | None, limit: int | None, filters: dict[str,
 
 
 def _household_or_404(household_id: int) -> Household:
-    household = get_visible_household(current_user, household_id) if household_id <= MAX_ID else None
-    if household is None:
-        raise problem(404)
-    g.api_target = ("household", household.id)
-    return household
+    return found_or_404(lambda row_id: get_visible_household(current_user, row_id), household_id, "household")
 
 
 def _proposal(proposal, tier: str) -> dict[str, Any]:
