@@ -94,7 +94,7 @@ page-weight: $(VENV)/.requirements-dev translations
 # Not part of `make test`: bytes a facilitator's phone keeps for offline reading (250 households)
 # and the time to refresh them on an emulated 400 kbps / 400 ms link (tests/load/offline_size.py).
 offline-size: $(VENV)/.requirements-dev translations
-	REGION_WARM=0 $(BIN)/python tests/load/offline_size.py
+	WORKER_WARM=0 $(BIN)/python tests/load/offline_size.py
 
 # Not part of `make test`: sqlmap and wapiti (installed from Debian if missing) against the demo
 # district on a throwaway database, logged in; fails on any finding of medium severity or above.

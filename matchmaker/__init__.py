@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from typing import Any
 
-import click
 from flask import Flask
 
 from .config import INSTANCE_DIR, PROJECT_DIR, Config
@@ -120,37 +117,10 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from .offline.views import init_offline
 
     init_offline(app)
-    _warm_region_picker(app)
+    from .warmup import start_warm_up
+
+    start_warm_up(app)
     return app
-
-
-def _warm_region_picker(app: Flask) -> None:
-    """Build the region picker's index in the background as the app starts.
-
-    The first search on each worker otherwise builds it (1.4-2.1 s on 91,000 regions). Not in
-    tests, nor under a ``flask`` command (the database may not have its tables yet); set
-    ``REGION_WARM=0`` to turn it off.
-    """
-    app.config.setdefault("REGION_WARM_ON_START", os.environ.get("REGION_WARM", "1").lower() in ("1", "true"))
-    if app.testing or not app.config["REGION_WARM_ON_START"] or click.get_current_context(silent=True):
-        return
-    threading.Thread(target=_warm_regions, args=(app,), name="region-warm", daemon=True).start()
-
-
-def _warm_regions(app: Flask) -> None:
-    from .models import RegionLevel
-    from .reference import resolver
-
-    with app.app_context():
-        try:
-            # The villages (every form's picker) and all levels (the API's default).
-            resolver.warm_up((RegionLevel.VILLAGE, None))
-        except Exception as exc:  # the first search builds it instead, and shows any error
-            logging.getLogger(__name__).warning("region picker not warmed: %s", type(exc).__name__)
-        finally:
-            from .extensions import db
-
-            db.session.remove()
 
 
 def _check_timezone(app: Flask) -> None:

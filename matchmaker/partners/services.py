@@ -843,6 +843,13 @@ def _cache_offer_documents(keys: list[tuple]) -> None:
             )
 
 
+def warm_search_documents() -> int:
+    """Make the search documents of every published offer now (a worker's warm-up); return how many."""
+    documents = _offer_documents([Offer.status != OfferStatus.DRAFT], places_taken_subquery())
+    _search_cache.similarities([])  # sorts the vocabulary once
+    return len(documents)
+
+
 def matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> list[int]:
     """Ids of the offers ``filters`` select, best match first (newest first without a query)."""
     taken = places_taken_subquery()

@@ -70,7 +70,7 @@ def _build(workdir: Path, households: int):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'offline.sqlite3'}",
         "SECRET_KEY": "offline-size-benchmark",
-        "REGION_WARM_ON_START": False,
+        "WORKER_WARM_ON_START": False,
         "RATELIMIT_ENABLED": False,
     })
     with app.app_context():

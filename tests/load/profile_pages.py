@@ -215,7 +215,7 @@ def main() -> int:
         was_running = True
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    os.environ["REGION_WARM"] = "0"
+    os.environ["WORKER_WARM"] = "0"
     try:
         return profile(args, url)
     finally:

@@ -3,7 +3,7 @@
 Steps: start a PostgreSQL cluster of its own (or use ``LOAD_DATABASE_URL``), migrate, load
 the regions, skills and the load district (``flask seed load``: 100,000 households, 10,000
 offers; skipped when the database already holds it), start gunicorn, warm up, run the
-locust scenario headless (20 users, 3 minutes), then print requests/s, the gunicorn master's
+locust scenario headless (20 users, 3 minutes once all have arrived), then print requests/s, the gunicorn master's
 and workers' CPU seconds per request, p50/p95/p99 and failures per page, check them against
 the targets and write them to the results folder (``summary.json``, ``summary.txt``). Exits
 non-zero when a target or an error is missed.
@@ -13,6 +13,12 @@ load run during which PostgreSQL is stopped for some seconds and started again. 
 how many requests failed while the database was down, whether each failure was the app's
 503 "database unavailable" page, and how long the app took to serve pages again, without
 restarting gunicorn.
+
+Users arrive at ``--spawn-rate`` a second (2: a hundred facilitators open the app within the
+same minute), each logging in through the form, and the measured run lasts the ramp plus
+``--duration`` at full strength; every request from the first login on is counted. A
+thundering herd (``LOAD_SPAWN_RATE=20``: a hundred logins in five seconds, each a deliberate
+~135 ms scrypt hash on two cores) is a separate question, reported on its own.
 
 Every setting has an environment variable (see ``--help``); the PostgreSQL data directory
 is kept between runs so that the district is built once.
@@ -35,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
+GC_CONFIG = Path(__file__).resolve().parent / "gc_pauses.py"  # gunicorn settings: workers log long GC pauses
 
 # p95 targets in milliseconds, per page (issue #15: 100 users on two cores): every page within
 # 150 ms, the partner search within 300 ms. Pages not named here get DEFAULT_TARGET_MS.
@@ -64,6 +71,8 @@ def parse_args() -> argparse.Namespace:
     add = parser.add_argument
     add("--users", type=int, default=int(env("LOAD_USERS", "20")), help="concurrent users (LOAD_USERS, 20)")
     add("--duration", default=env("LOAD_DURATION", "3m"), help="run time, locust syntax (LOAD_DURATION, 3m)")
+    add("--spawn-rate", type=float, default=float(env("LOAD_SPAWN_RATE", "2")),
+        help="users arriving per second (LOAD_SPAWN_RATE, 2)")
     add("--warmup", default=env("LOAD_WARMUP", "20s"), help="warm-up run time (LOAD_WARMUP, 20s)")
     add("--households", type=int, default=int(env("LOAD_HOUSEHOLDS", "100000")), help="(LOAD_HOUSEHOLDS)")
     add("--offers", type=int, default=int(env("LOAD_OFFERS", "10000")), help="(LOAD_OFFERS)")
@@ -240,6 +249,8 @@ def write_accounts(url: str, path: Path) -> dict:
 
 def start_gunicorn(args: argparse.Namespace, app_env: dict[str, str], out: Path) -> subprocess.Popen:
     """gunicorn on 127.0.0.1, ready when ``/healthz`` answers."""
+    for old in out.glob("gc-*.txt"):
+        old.unlink()
     log = open(out / "gunicorn.log", "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the server
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
@@ -247,8 +258,8 @@ def start_gunicorn(args: argparse.Namespace, app_env: dict[str, str], out: Path)
          "--threads", str(args.threads), "--timeout", "60",
          # Longer than the users' pauses, as a proxy in front would keep them: no race between
          # a connection closed for idleness and the next request sent on it.
-         "--keep-alive", "10", "wsgi:app"],
-        cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT,
+         "--keep-alive", "10", "--config", str(GC_CONFIG), "wsgi:app"],
+        cwd=ROOT, env={**app_env, "LOAD_GC_LOG_DIR": str(out)}, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -263,8 +274,13 @@ def start_gunicorn(args: argparse.Namespace, app_env: dict[str, str], out: Path)
     sys.exit("gunicorn did not answer within 60 s")
 
 
+def ramp_seconds(users: int, spawn_rate: float) -> int:
+    """Seconds until ``users`` have all arrived at ``spawn_rate`` a second."""
+    return math.ceil(users / spawn_rate)
+
+
 def run_locust(args: argparse.Namespace, users: int, duration: str, accounts: Path, events: Path | None,
-               during=None) -> None:
+               during=None, spawn_rate: float | None = None) -> None:
     """Run the scenario headless; ``during(process)`` runs while it does (the fault phase)."""
     locust_env = {**os.environ, "LOAD_ACCOUNTS": str(accounts)}
     if events is not None:
@@ -272,7 +288,7 @@ def run_locust(args: argparse.Namespace, users: int, duration: str, accounts: Pa
         locust_env["LOAD_EVENTS"] = str(events)
     command = [
         str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
-        "--spawn-rate", str(max(1, math.ceil(users / 5))), "--run-time", duration,
+        "--spawn-rate", str(spawn_rate or max(1, math.ceil(users / 5))), "--run-time", duration,
         "--host", f"http://127.0.0.1:{args.port}", "--only-summary", "--loglevel", "ERROR",
         "--stop-timeout", "10",
     ]
@@ -379,12 +395,30 @@ def server_cpu_seconds(master: int) -> float:
     return total
 
 
+def gc_pauses(out: Path, start: float, end: float) -> dict[str, float]:
+    """The workers' GC pauses over 5 ms between ``start`` and ``end`` (see gc_pauses.py)."""
+    pauses: list[tuple[int, float]] = []
+    for path in out.glob("gc-*.txt"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            moment, generation, pause = line.split()
+            if start <= float(moment) <= end:
+                pauses.append((int(generation), float(pause)))
+    full = [pause for generation, pause in pauses if generation == 2]
+    return {
+        "pauses": len(pauses), "longest_ms": max((pause for _, pause in pauses), default=0.0),
+        "full_collections": len(full), "longest_full_ms": max(full, default=0.0),
+        "total_ms": round(sum(pause for _, pause in pauses), 1),
+    }
+
+
 def load_phase(args: argparse.Namespace, accounts: Path, out: Path, server: subprocess.Popen) -> bool:
     """The measured run; True when every target is met without errors."""
-    say(f"measuring: {args.users} users for {args.duration}…")
+    ramp = ramp_seconds(args.users, args.spawn_rate)
+    say(f"measuring: {args.users} users arriving at {args.spawn_rate:g}/s ({ramp} s), then {args.duration}…")
     events_path = out / "requests.jsonl"
     cpu_before = server_cpu_seconds(server.pid)
-    run_locust(args, args.users, args.duration, accounts, events_path)
+    run_locust(args, args.users, f"{seconds(args.duration) + ramp:.0f}s", accounts, events_path,
+               spawn_rate=args.spawn_rate)
     cpu = server_cpu_seconds(server.pid) - cpu_before
     events = read_events(events_path)
     lines, missed = stats_table(events)
@@ -392,11 +426,16 @@ def load_phase(args: argparse.Namespace, accounts: Path, out: Path, server: subp
     rate = len(events) / span if span else 0.0
     cpu_ms = 1000 * cpu / len(events) if events else math.nan
     print()
-    print(f"Load test: {args.users} users, {args.duration} ({span:.0f} s of requests, "
+    print(f"Load test: {args.users} users arriving in {ramp} s, then {args.duration} ({span:.0f} s of requests, "
           f"{rate:.1f} requests/s), gunicorn {args.workers}×{args.threads}")
     print(f"CPU per request: {cpu_ms:.1f} ms (gunicorn master and workers: {cpu:.1f} CPU s "
           f"for {len(events)} requests)")
     print("\n".join(lines))
+    pauses = gc_pauses(out, events[0]["t"], events[-1]["t"]) if events else {}
+    if pauses:
+        print(f"GC pauses over 5 ms in the workers: {pauses['pauses']} ({pauses['total_ms']:.0f} ms in all, longest "
+              f"{pauses['longest_ms']:.0f} ms); full collections among them: {pauses['full_collections']} "
+              f"(longest {pauses['longest_full_ms']:.0f} ms)")
     kinds = failure_kinds(events)
     if kinds:
         print("errors: " + "; ".join(f"{kind} ×{count}" for kind, count in kinds.items()))
@@ -405,15 +444,20 @@ def load_phase(args: argparse.Namespace, accounts: Path, out: Path, server: subp
     else:
         print("All targets met, no errors.")
     summary = {
-        "users": args.users, "duration": args.duration, "workers": args.workers, "threads": args.threads,
+        "users": args.users, "duration": args.duration, "spawn_rate": args.spawn_rate, "ramp_s": ramp,
+        "workers": args.workers, "threads": args.threads,
         "seconds": round(span, 1), "requests": len(events), "requests_per_s": round(rate, 2),
         "server_cpu_s": round(cpu, 2), "cpu_ms_per_request": round(cpu_ms, 2),
-        "pages": page_figures(events, span), "table": lines, "missed": missed, "errors": kinds,
+        "pages": page_figures(events, span), "gc_pauses": pauses, "table": lines, "missed": missed, "errors": kinds,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     (out / "summary.txt").write_text(
-        f"{args.users} users, {args.duration}, gunicorn {args.workers}x{args.threads}: {rate:.1f} requests/s, "
-        f"CPU {cpu_ms:.1f} ms per request\n" + "\n".join(lines) + "\n", encoding="utf-8"
+        f"{args.users} users (arriving in {ramp} s), then {args.duration}, gunicorn {args.workers}x{args.threads}: "
+        f"{rate:.1f} requests/s, "
+        f"CPU {cpu_ms:.1f} ms per request\n" + "\n".join(lines) + "\n"
+        + (f"GC pauses over 5 ms: {pauses['pauses']}, longest {pauses['longest_ms']:.0f} ms; full collections "
+           f"{pauses['full_collections']}, longest {pauses['longest_full_ms']:.0f} ms\n" if pauses else ""),
+        encoding="utf-8"
     )
     say(f"results in {out} (summary.json, summary.txt, requests.jsonl)")
     return not missed
