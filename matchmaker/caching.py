@@ -36,7 +36,8 @@ def init_cache(app: Flask) -> None:
     cache.init_app(app)
 
 
-def _generation(table: str) -> int:
+def generation(table: str) -> int:
+    """How many commits in this process have written ``table`` (0 before the first)."""
     return cache.get(f"generation:{table}") or 0
 
 
@@ -44,7 +45,7 @@ def remember(key: str, compute: Callable[[], T], *, tables: Iterable[str], timeo
     """``compute()``, or its value cached under ``key`` while none of ``tables`` changed here
     and for at most ``timeout`` seconds."""
     tables = sorted(tables)
-    full_key = key + "|" + ",".join(f"{table}:{_generation(table)}" for table in tables)
+    full_key = key + "|" + ",".join(f"{table}:{generation(table)}" for table in tables)
     value = cache.get(full_key)
     if value is None:
         value = (compute(),)

@@ -57,7 +57,7 @@ def warm_up(app: Flask) -> None:
     """Build the region picker's index and the search documents, then settle the heap."""
     from .extensions import db
     from .models import RegionLevel
-    from .partners.services import warm_search_documents
+    from .partners.search import warm_search_documents
     from .reference import resolver
 
     with app.app_context():

@@ -44,9 +44,10 @@ BUDGETS = {
     "home (business)": 5,
     # Her account, the count and one page of ids, the page's offers and their skills.
     "partners.search": 5,
-    # Her account, the candidate offers' keys, the page's offers and their skills.
-    "partners.search q": 4,
-    "partners.search q kecamatan": 4,
+    # Her account, the search index's freshness check (the offer table's count, highest id and
+    # latest edit), the candidate offers' keys, the page's offers and their skills.
+    "partners.search q": 5,
+    "partners.search q kecamatan": 5,
     "partners.search kind kecamatan": 3,
     # Her account and areas, the count, the page, the page's desa.
     "households.index": 4,

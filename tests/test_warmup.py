@@ -9,7 +9,7 @@ import pytest
 
 from matchmaker import warmup
 from matchmaker.models import Role
-from matchmaker.partners import services
+from matchmaker.partners import search
 from tests.conftest import make_organization, make_user
 from tests.partners.helpers import TODAY, make_offer
 
@@ -28,15 +28,15 @@ def test_warm_up_builds_the_search_documents_and_freezes_the_heap(app, unfrozen)
     """Without the warm-up, each worker's first search (and every full GC pass) would stall its requests."""
     organization = make_organization(name="Konveksi Warmup")
     offer = make_offer(organization, title="Penjahit gamis warmup")
-    services._search_cache.documents.clear()
+    search._search_cache.documents.clear()
     gc.unfreeze()
     warmup.warm_up(app)
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold()[0] == warmup.YOUNG_THRESHOLD
-    assert any(key[0] == offer.id for key in services._search_cache.documents)
+    assert any(key[0] == offer.id for key in search._search_cache.documents)
     with app.app_context():
         facilitator = make_user(Role.FACILITATOR)
-        rows = services.search_offers(facilitator, services.OfferFilters(q="warmup"), TODAY)
+        rows = search.search_offers(facilitator, search.OfferFilters(q="warmup"), TODAY)
     assert [row.offer.id for row in rows] == [offer.id]
 
 

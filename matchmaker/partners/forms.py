@@ -29,7 +29,7 @@ from ..reference.choices import home_district_code, kecamatan_choices
 from ..reference.resolver import resolve_region_field
 from ..reference.skills import vocabulary
 from ..submissions import OnceOnlyForm
-from . import services
+from . import search, services
 
 
 class RupiahField(IntegerField):
@@ -285,9 +285,9 @@ def offer_search_form(formdata: object) -> OfferSearchForm:
     return form
 
 
-def search_filters(form: OfferSearchForm) -> services.OfferFilters:
+def search_filters(form: OfferSearchForm) -> search.OfferFilters:
     """The filters of a validated search form; a filter whose value is not a choice is left out."""
-    return services.OfferFilters(
+    return search.OfferFilters(
         q=form.q.data or "",
         kind=form.kind.data if not form.kind.errors else None,
         category=form.category.data if not form.category.errors else None,

@@ -17,6 +17,7 @@ from ..pagination import page_arg
 from ..phones import whatsapp_link
 from ..reference.choices import desa_choices, home_district_code, kecamatan_choices
 from ..reference.resolver import describe_region
+from . import search as searching
 from . import services
 from .cli import close_expired_command
 from .forms import (
@@ -373,7 +374,7 @@ def search():
     filters = search_filters(form)
     page_number = page_arg()
     # One page of cards: a list of thousands of offers is too heavy for a phone on a weak signal.
-    page = services.search_offers_page(current_user, filters, page_number, current_app.config["PER_PAGE"])
+    page = searching.search_offers_page(current_user, filters, page_number, current_app.config["PER_PAGE"])
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("partners/search.html", form=form, rows=page.rows, page=page, args=args, locale=locale)
 
@@ -386,7 +387,7 @@ def directory():
     form.kind.choices = [("", _("Businesses and village offices"))] + choices("org_kind")
     form.kecamatan.choices = kecamatan_filter_choices()
     form.validate()
-    rows = services.search_partners(
+    rows = searching.search_partners(
         current_user,
         q=form.q.data or "",
         kind=form.kind.data if not form.kind.errors else None,

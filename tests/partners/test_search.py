@@ -6,7 +6,7 @@ import datetime as dt
 
 from matchmaker.extensions import db
 from matchmaker.models import OfferKind, OfferStatus, OrgKind, OrgStatus, Role
-from matchmaker.partners import services
+from matchmaker.partners import search, services
 from matchmaker.reference.skills import load_skills
 from tests.conftest import DRAMAGA, make_organization, make_user
 from tests.partners.helpers import TODAY, make_offer, take_places
@@ -31,14 +31,14 @@ def test_misspelled_query_finds_the_offer(app):
     make_offer(organization, title="Penjahit borongan gamis")
     make_offer(organization, title="Pembuat kue basah", description="Bikin kue untuk warung", skills_text="kue")
     for query in ("penjhit", "PENJAHITT", "gamiss", "borngan penjahit"):
-        rows = services.search_offers(facilitator, services.OfferFilters(q=query), TODAY)
+        rows = search.search_offers(facilitator, search.OfferFilters(q=query), TODAY)
         assert _titles(rows) == ["Penjahit borongan gamis"], query
     # The provider's name and the place count too, typos included.
-    rows = services.search_offers(facilitator, services.OfferFilters(q="konpeksi sukamju"), TODAY)
+    rows = search.search_offers(facilitator, search.OfferFilters(q="konpeksi sukamju"), TODAY)
     assert sorted(_titles(rows)) == ["Pembuat kue basah", "Penjahit borongan gamis"]
-    assert services.search_offers(facilitator, services.OfferFilters(q="bengkel las"), TODAY) == []
+    assert search.search_offers(facilitator, search.OfferFilters(q="bengkel las"), TODAY) == []
     # Every word must match: "penjahit bengkel" is not a sewing job.
-    assert services.search_offers(facilitator, services.OfferFilters(q="penjahit bengkel"), TODAY) == []
+    assert search.search_offers(facilitator, search.OfferFilters(q="penjahit bengkel"), TODAY) == []
 
 
 def test_query_naming_a_canonical_skill_finds_linked_offers(app):
@@ -57,12 +57,12 @@ def test_query_naming_a_canonical_skill_finds_linked_offers(app):
     assert offer.skills, "the skills text should link a canonical skill"
     skill = offer.skills[0]
     synonym = next(term for term in skill.synonyms if term not in ("menjahit",) and " " not in term)
-    rows = services.search_offers(facilitator, services.OfferFilters(q=synonym), TODAY)
+    rows = search.search_offers(facilitator, search.OfferFilters(q=synonym), TODAY)
     assert _titles(rows) == ["Tenaga produksi"]
-    category_rows = services.search_offers(facilitator, services.OfferFilters(category=skill.category), TODAY)
+    category_rows = search.search_offers(facilitator, search.OfferFilters(category=skill.category), TODAY)
     assert _titles(category_rows) == ["Tenaga produksi"]
     other = "kuliner" if skill.category != "kuliner" else "pertanian"
-    assert services.search_offers(facilitator, services.OfferFilters(category=other), TODAY) == []
+    assert search.search_offers(facilitator, search.OfferFilters(category=other), TODAY) == []
 
 
 def test_filters_kind_kecamatan_and_open_only(app):
@@ -80,7 +80,7 @@ def test_filters_kind_kecamatan_and_open_only(app):
     make_offer(make_organization(status=OrgStatus.SUSPENDED), title="Mitra ditangguhkan")
 
     def titles(**filters):
-        return sorted(_titles(services.search_offers(facilitator, services.OfferFilters(**filters), TODAY)))
+        return sorted(_titles(search.search_offers(facilitator, search.OfferFilters(**filters), TODAY)))
 
     assert titles() == ["Lowongan Dramaga", "Lowongan Sukamaju", "Pelatihan desa"]
     assert titles(kind=OfferKind.TRAINING) == ["Pelatihan desa"]
@@ -96,11 +96,11 @@ def test_partner_directory_search_tolerates_typos_and_hides_unverified(app):
     make_organization(name="Warung Kue Bu Imas")
     make_organization(name="Kantor Desa Sukamaju", kind=OrgKind.VILLAGE_OFFICE)
     make_organization(name="Usaha Belum Diverifikasi", status=OrgStatus.PENDING)
-    rows = services.search_partners(facilitator, q="warng kue")
+    rows = search.search_partners(facilitator, q="warng kue")
     assert [row.organization.name for row in rows] == ["Warung Kue Bu Imas"]
-    everyone = services.search_partners(facilitator)
+    everyone = search.search_partners(facilitator)
     assert sorted(row.organization.name for row in everyone) == ["Kantor Desa Sukamaju", "Warung Kue Bu Imas"]
-    villages = services.search_partners(facilitator, kind=OrgKind.VILLAGE_OFFICE)
+    villages = search.search_partners(facilitator, kind=OrgKind.VILLAGE_OFFICE)
     assert [row.organization.name for row in villages] == ["Kantor Desa Sukamaju"]
 
 

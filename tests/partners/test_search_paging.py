@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from matchmaker.models import Role
-from matchmaker.partners import services
+from matchmaker.partners import search
 from tests.conftest import make_organization, make_user
 from tests.partners.helpers import TODAY, make_offer, take_places
 
@@ -20,17 +20,17 @@ def test_pages_split_the_ranked_results(app):
     full = make_offer(organization, title="Penjahit gamis penuh", places=1)
     take_places(full, 1)
     make_offer(organization, title="Pembuat kue basah", description="Bikin kue", skills_text="kue")
-    for filters in (services.OfferFilters(), services.OfferFilters(q="penjahit")):
-        everything = [row.offer.title for row in services.search_offers(facilitator, filters, TODAY)]
-        pages = [services.search_offers_page(facilitator, filters, number, 2, TODAY) for number in (1, 2, 3)]
+    for filters in (search.OfferFilters(), search.OfferFilters(q="penjahit")):
+        everything = [row.offer.title for row in search.search_offers(facilitator, filters, TODAY)]
+        pages = [search.search_offers_page(facilitator, filters, number, 2, TODAY) for number in (1, 2, 3)]
         assert [row.offer.title for page in pages for row in page.rows] == everything
         assert {page.total for page in pages} == {len(everything)}
         assert pages[0].pages == 3
     # A full offer is not open: it is neither listed nor counted.
     assert "Penjahit gamis penuh" not in everything
-    assert services.search_offers_page(facilitator, services.OfferFilters(q="penjahit"), 1, 2, TODAY).total == 5
+    assert search.search_offers_page(facilitator, search.OfferFilters(q="penjahit"), 1, 2, TODAY).total == 5
     # A page past the end shows the last one.
-    assert services.search_offers_page(facilitator, services.OfferFilters(), 9, 2, TODAY).page == 3
+    assert search.search_offers_page(facilitator, search.OfferFilters(), 9, 2, TODAY).page == 3
 
 
 def test_search_page_has_a_pager(client, login_as):

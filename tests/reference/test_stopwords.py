@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from matchmaker.matching.lexicon import STOPWORDS as RANKING_STOPWORDS
-from matchmaker.partners.services import query_words
+from matchmaker.partners.search import query_words
 from matchmaker.reference import stopwords as module
 from matchmaker.reference.skill_resolver import STOPWORDS as SKILL_STOPWORDS
 

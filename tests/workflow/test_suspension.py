@@ -20,7 +20,8 @@ from matchmaker.models import (
     Role,
 )
 from matchmaker.notifications import Kind, text_of
-from matchmaker.partners.services import OfferFilters, proposable_offers, search_offers, search_partners
+from matchmaker.partners.search import OfferFilters, search_offers, search_partners
+from matchmaker.partners.services import proposable_offers
 from tests.conftest import log_in, make_household, make_organization, make_user
 from tests.matches.factories import SEWER, make_offer
 

@@ -27,7 +27,7 @@ from ... import clock
 from ...auth.decorators import roles_required
 from ...extensions import db
 from ...models import Offer, OfferKind, OfferStatus, Role
-from ...partners import services
+from ...partners import search, services
 from ...partners.forms import OfferForm, offer_form, offer_search_form, search_filters
 from ...partners.messages import offer_error, status_error
 from .core import (
@@ -138,7 +138,7 @@ def _answer(offer: Offer, status: int = 200, headers: dict[str, str] | None = No
 # The list -------------------------------------------------------------------------------------
 
 
-def _filters(filter_args: dict[str, Any]) -> services.OfferFilters:
+def _filters(filter_args: dict[str, Any]) -> search.OfferFilters:
     """The search form filled with the query's filters and validated as the page does; 422 if not valid.
 
     The page drops a filter whose value is not a choice; a script is told instead, since a
@@ -177,13 +177,13 @@ def list_offers(cursor: str | None = None, limit: int | None = None, **filter_ar
     fingerprint = query_fingerprint(dataclasses.asdict(filters))
     position = decode_cursor(cursor, fingerprint) or {}
     today = clock.today()
-    ids = services.matching_offer_ids(current_user, filters, today)
+    ids = search.matching_offer_ids(current_user, filters, today)
     start = int(position.get("offset") or 0)
     if position.get("after") in ids:
         # Offers published since the previous page would otherwise shift this one.
         start = ids.index(position["after"]) + 1
     page_ids = ids[start:start + size]
-    rows = services.rows_in_order(page_ids, today)
+    rows = search.rows_in_order(page_ids, today)
     more = start + size < len(ids)
     next_position = {"after": page_ids[-1], "offset": start + size} if more and page_ids else None
     g.api_target = ("offer", None)
