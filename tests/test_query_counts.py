@@ -45,7 +45,7 @@ BUDGETS = {
     # Her account, the count and one page of ids, the page's offers and their skills.
     "partners.search": 5,
     # Her account, the search index's freshness check (the offer table's count, highest id and
-    # latest edit), the candidate offers' keys, the page's offers and their skills.
+    # latest edit), the ids of the candidates the filters keep, the page's offers and their skills.
     "partners.search q": 5,
     "partners.search q kecamatan": 5,
     "partners.search kind kecamatan": 3,

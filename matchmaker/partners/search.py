@@ -53,8 +53,9 @@ FULL_REFRESH_SECONDS = 15.0
 # Tables whose rows make up a search document: a commit to one of them in this process
 # makes the next search here read every key again.
 INDEX_TABLES = ("offer", "organization", "offer_skill", "skill", "region")
-# Above this many candidates, their keys are read with the filters alone rather than an id list.
-MAX_ID_LIST = 2_000
+# Up to this many candidates, the database is handed their ids; above it, it returns the ids of
+# every offer the filters select (plain integers) and the candidates are picked out here.
+MAX_ID_LIST = 500
 
 
 def _words(text: str) -> list[str]:
@@ -182,6 +183,8 @@ class _SearchCache:
         self.stamp: tuple | None = None
         self.refreshed_at = 0.0
         self.clears = 0
+        # Every offer's document as of the last full read, by offer id.
+        self.current: dict[int, _Document] = {}
         self.documents: dict[tuple, _Document] = {}
         self.vocabulary: set[str] = set()
         self.sorted_vocabulary: list[str] | None = None
@@ -219,11 +222,13 @@ class _SearchCache:
         """Whether the index holds every offer as of ``stamp``, read less than a refresh period ago."""
         return self.stamp == stamp and now - self.refreshed_at < FULL_REFRESH_SECONDS
 
-    def mark_current(self, stamp: tuple, started: float, clears_before: int) -> None:
-        """Record a full read that began at ``started`` under ``stamp``, unless the cache was emptied since."""
+    def mark_current(self, stamp: tuple, started: float, clears_before: int, documents: list[_Document]) -> None:
+        """Record a full read of ``documents`` that began at ``started`` under ``stamp``, unless
+        the cache was emptied since."""
         with self.lock:
             if self.clears == clears_before:
                 self.stamp, self.refreshed_at = stamp, started
+                self.current = {document.key: document for document in documents}
 
     def candidates(self, query: str, similar: dict[str, dict[str, float]]) -> set[int]:
         """Ids of the offers that may match every word of ``query``: each word must have a close
@@ -401,7 +406,7 @@ def _refresh_index() -> int:
     # The stamp is read before the keys: a change committed in between is read now and seen
     # again as a new stamp next time, never missed.
     documents = _offer_documents([], places_taken_subquery())
-    _search_cache.mark_current(stamp, started, clears_before)
+    _search_cache.mark_current(stamp, started, clears_before, documents)
     return len(documents)
 
 
@@ -422,12 +427,21 @@ def matching_offer_ids(viewer: User, filters: OfferFilters, today: dt.date) -> l
         return list(db.session.scalars(_newest_offer_ids(conditions, taken)))
     _refresh_index()
     similar = _search_cache.similarities(words)
-    # Only the offers the inverted index names as candidates are read and scored.
+    # Only the offers the inverted index names as candidates are scored; the database says which
+    # of them the filters keep, newest first, and the index holds their current documents.
     candidates = _search_cache.candidates(filters.q, similar)
     if not candidates:
         return []
-    documents = _offer_documents(conditions, taken, candidates if len(candidates) <= MAX_ID_LIST else None)
-    documents = [document for document in documents if document.key in candidates]
+    ids_query = _newest_offer_ids(conditions, taken)
+    if len(candidates) <= MAX_ID_LIST:
+        ids_query = ids_query.where(Offer.id.in_(sorted(candidates)))
+    current = _search_cache.current
+    documents = [
+        current[offer_id]
+        # On the connection (Core): thousands of plain integers, without ORM row processing.
+        for offer_id in db.session.connection().execute(ids_query).scalars()
+        if offer_id in candidates and offer_id in current
+    ]
     scores = _rank(filters.q, documents, similar)
     # sorted() is stable: equal scores keep the newest-first order.
     return sorted((document.key for document in documents if document.key in scores), key=lambda key: -scores[key])

@@ -22,27 +22,33 @@ def _other_process(statement: str, **values: object) -> None:
     db.session.expire_all()  # as the next request's fresh session would
 
 
-def test_text_search_reads_only_the_candidates(app, monkeypatch):
-    """A search for "jahit" among thousands of offers would read and check every one of them, on every request."""
+def test_text_search_scores_only_the_candidates(app, monkeypatch):
+    """A search for "jahit" among thousands of offers would read and score every one of them, on every request."""
     facilitator = make_user(Role.FACILITATOR)
     organization = make_organization(name="Toko Serba Ada")
     make_offer(organization, title="Penjahit gamis", skills_text="jahit")
     for number in range(30):
         make_offer(organization, title=f"Pembuat kue basah {number}", description="Bikin kue", skills_text="kue")
     assert _titles(facilitator, "penjahit") == ["Penjahit gamis"]  # builds the index
-    read: list[int] = []
-    real = search._offer_documents
+    scored: list[int] = []
+    full_reads: list[int] = []
+    real_rank, real_documents = search._rank, search._offer_documents
 
-    def spy(conditions, taken, ids=None):
-        documents = real(conditions, taken, ids)
-        read.append(len(documents))
-        return documents
+    def rank_spy(query, documents, similar=None):
+        scored.append(len(documents))
+        return real_rank(query, documents, similar)
 
-    monkeypatch.setattr(search, "_offer_documents", spy)
+    def documents_spy(*args, **kwargs):
+        full_reads.append(1)
+        return real_documents(*args, **kwargs)
+
+    monkeypatch.setattr(search, "_rank", rank_spy)
+    monkeypatch.setattr(search, "_offer_documents", documents_spy)
     assert _titles(facilitator, "penjahitt") == ["Penjahit gamis"]
-    assert read == [1]
     assert _titles(facilitator, "kue") == sorted(f"Pembuat kue basah {number}" for number in range(30))
-    assert read == [1, 30]
+    assert _titles(facilitator, "bengkel") == []
+    assert scored == [1, 30]  # "bengkel" has no candidate: nothing is scored
+    assert full_reads == []  # nothing changed: the index was current
 
 
 def test_offers_written_by_another_process_are_found_at_once(app):

@@ -315,6 +315,9 @@
   function render(message) {
     return allItems().then(function (items) {
       countEl.textContent = items.length ? text("count").replace("{n}", String(items.length)) : text("none");
+      // Nothing waiting: one short line of text, no button to press, more of the page in view.
+      sendButton.hidden = !items.length;
+      box.classList.toggle("outbox--idle", !items.length);
       if (message && items.length) {
         countEl.textContent += " " + message;
       }
