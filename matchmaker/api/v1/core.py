@@ -341,6 +341,24 @@ def encode_cursor(position: dict[str, Any], fingerprint: str) -> str:
     return _cursor_serializer().dumps({"p": position, "f": fingerprint})
 
 
+def list_page(
+    items: list[Any], next_position: dict[str, Any] | None, fingerprint: str, limit: int, *,
+    target: str | None = None, **fields: Any,
+) -> dict[str, Any]:
+    """The answer of a list operation: ``fields`` (such as the period), the page's ``items``, the
+    cursor to the page at ``next_position`` (None on the last page) and the ``limit``. The audit
+    records how many items were read, of the ``target`` kind when given."""
+    if target is not None:
+        g.api_target = (target, None)
+    g.api_audit_detail = {"count": len(items)}
+    return {
+        **fields,
+        "items": items,
+        "next_cursor": encode_cursor(next_position, fingerprint) if next_position else None,
+        "limit": limit,
+    }
+
+
 def decode_cursor(cursor: str | None, fingerprint: str) -> dict[str, Any] | None:
     """The position a cursor stands for; a 422 problem for a forged, damaged or foreign cursor."""
     if not cursor:

@@ -20,7 +20,7 @@ from ...auth.decorators import roles_required
 from ...main import dashboards
 from ...main.services import GRADUATION_TARGET_SHARE, CaseloadSummary
 from ...models import HouseholdStatus, Role
-from .core import decode_cursor, encode_cursor, page_size, protect, query_fingerprint, refuse_nul
+from .core import decode_cursor, list_page, page_size, protect, query_fingerprint, refuse_nul
 from .schemas_dashboards import (
     FacilitatorPageSchema,
     KecamatanPageSchema,
@@ -95,14 +95,10 @@ def _page(rows: list[dashboards.ProgressRow], on: dt.date, sort: str | None, cur
     ordered = dashboards.sort_rows(rows, sort)
     items = ordered[start:start + size]
     more = start + size < len(ordered)
-    g.api_target = ("dashboard", None)
-    g.api_audit_detail = {"count": len(items)}
-    return {
-        "period": period(on),
-        "items": [{**line(row), **figures(row.summary, row.unmatched, row.checkins_due)} for row in items],
-        "next_cursor": encode_cursor({"offset": start + size}, fingerprint) if more else None,
-        "limit": size,
-    }
+    return list_page(
+        [{**line(row), **figures(row.summary, row.unmatched, row.checkins_due)} for row in items],
+        {"offset": start + size} if more else None, fingerprint, size, target="dashboard", period=period(on),
+    )
 
 
 @blp.route("/facilitators", methods=["GET"])

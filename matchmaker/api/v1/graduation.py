@@ -31,9 +31,9 @@ from .core import (
     MAX_ID,
     ApiProblem,
     decode_cursor,
-    encode_cursor,
     etag_of,
     found_or_404,
+    list_page,
     page_size,
     problem,
     protect,
@@ -258,13 +258,9 @@ def list_records(cursor: str | None = None, limit: int | None = None, status: st
         .order_by(GraduationRecord.id).limit(size + 1)
     ).unique())
     items, more = rows[:size], len(rows) > size
-    g.api_target = ("graduation_record", None)
-    g.api_audit_detail = {"count": len(items)}
-    return {
-        "items": [record_summary(record) for record in items],
-        "next_cursor": encode_cursor({"after": items[-1].id}, fingerprint) if more and items else None,
-        "limit": size,
-    }
+    next_position = {"after": items[-1].id} if more and items else None
+    return list_page([record_summary(record) for record in items], next_position, fingerprint, size,
+                     target="graduation_record")
 
 
 def _record_or_404(record_id: int, *, for_update: bool = False) -> GraduationRecord:
@@ -450,14 +446,9 @@ def list_checkins(cursor: str | None = None, limit: int | None = None, state: st
         .order_by(GraduationCheckin.due_on, GraduationCheckin.id).limit(size + 1)
     ).unique())
     items, more = rows[:size], len(rows) > size
-    g.api_target = ("graduation_checkin", None)
-    g.api_audit_detail = {"count": len(items)}
     next_position = {"due_on": items[-1].due_on.isoformat(), "after": items[-1].id} if more and items else None
-    return {
-        "items": [checkin_body(checkin, today) for checkin in items],
-        "next_cursor": encode_cursor(next_position, fingerprint) if next_position else None,
-        "limit": size,
-    }
+    return list_page([checkin_body(checkin, today) for checkin in items], next_position, fingerprint, size,
+                     target="graduation_checkin")
 
 
 def _checkin_or_404(checkin_id: int, *, for_update: bool = False) -> GraduationCheckin:

@@ -31,9 +31,9 @@ from ...phones import mask_phone
 from ...reference import vocabulary
 from .core import (
     decode_cursor,
-    encode_cursor,
     etag_of,
     found_or_404,
+    list_page,
     page_size,
     problem,
     protect,
@@ -208,13 +208,8 @@ def list_households(cursor: str | None = None, limit: int | None = None, **filte
         items = [by_id[i] for i in page_ids if i in by_id]
         more = start + size < len(ranked)
         next_position = {"after": page_ids[-1], "offset": start + size} if more and page_ids else None
-    g.api_target = ("household", None)
-    g.api_audit_detail = {"count": len(items)}
-    return {
-        "items": [summary(household) for household in items],
-        "next_cursor": encode_cursor(next_position, fingerprint) if next_position else None,
-        "limit": size,
-    }
+    return list_page([summary(household) for household in items], next_position, fingerprint, size,
+                     target="household")
 
 
 # One household --------------------------------------------------------------------------------

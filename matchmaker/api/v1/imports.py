@@ -28,9 +28,9 @@ from ...tasks import services as task_services
 from .core import (
     MAX_ID,
     decode_cursor,
-    encode_cursor,
     etag_of,
     found_or_404,
+    list_page,
     page_size,
     problem,
     protect,
@@ -214,12 +214,7 @@ def list_rows(import_id: int, cursor: str | None = None, limit: int | None = Non
     stored = [row for row in batch.preview.get("rows", []) if not status or row["status"] == status]
     items = stored[start:start + size]
     more = start + size < len(stored)
-    g.api_audit_detail = {"count": len(items)}
-    return {
-        "items": [_row(row) for row in items],
-        "next_cursor": encode_cursor({"offset": start + size}, fingerprint) if more else None,
-        "limit": size,
-    }
+    return list_page([_row(row) for row in items], {"offset": start + size} if more else None, fingerprint, size)
 
 
 @blp.route("/<int:import_id>/confirm", methods=["POST"])

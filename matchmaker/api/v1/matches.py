@@ -41,9 +41,9 @@ from .core import (
     MAX_ID,
     ApiProblem,
     decode_cursor,
-    encode_cursor,
     etag_of,
     found_or_404,
+    list_page,
     page_size,
     problem,
     protect,
@@ -323,11 +323,9 @@ def list_matches(cursor: str | None = None, limit: int | None = None, status: st
         .order_by(Match.id.desc()).limit(size + 1)
     ))
     items, more = rows[:size], len(rows) > size
-    g.api_target = ("match", None)
-    g.api_audit_detail = {"count": len(items)}
-    return {"items": [summary(current_user, match) for match in items],
-            "next_cursor": encode_cursor({"before": items[-1].id}, fingerprint) if more and items else None,
-            "limit": size}
+    next_position = {"before": items[-1].id} if more and items else None
+    return list_page([summary(current_user, match) for match in items], next_position, fingerprint, size,
+                     target="match")
 
 
 def _match_or_404(match_id: int, *, for_update: bool = False) -> Match:

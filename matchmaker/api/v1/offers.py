@@ -33,9 +33,9 @@ from ...partners.messages import offer_error, status_error
 from .core import (
     ApiProblem,
     decode_cursor,
-    encode_cursor,
     etag_of,
     found_or_404,
+    list_page,
     page_size,
     problem,
     protect,
@@ -186,13 +186,7 @@ def list_offers(cursor: str | None = None, limit: int | None = None, **filter_ar
     rows = search.rows_in_order(page_ids, today)
     more = start + size < len(ids)
     next_position = {"after": page_ids[-1], "offset": start + size} if more and page_ids else None
-    g.api_target = ("offer", None)
-    g.api_audit_detail = {"count": len(rows)}
-    return {
-        "items": [representation(row) for row in rows],
-        "next_cursor": encode_cursor(next_position, fingerprint) if next_position else None,
-        "limit": size,
-    }
+    return list_page([representation(row) for row in rows], next_position, fingerprint, size, target="offer")
 
 
 # One offer ------------------------------------------------------------------------------------
