@@ -301,11 +301,8 @@ def _offer_conditions(viewer: User, filters: OfferFilters, today: dt.date, taken
     return conditions
 
 
-def _offer_documents(
-    conditions: list[ColumnElement[bool]], taken, ids: AbstractSet[int] | None = None
-) -> list[_Document]:
-    """The search documents of the offers matching ``conditions`` (and among ``ids`` when
-    given), newest first, from the cache.
+def _all_offer_documents() -> list[_Document]:
+    """The search document of every offer, from the cache where it holds it.
 
     A document is cached under the offer's id and ``updated_at`` (every edit of an offer
     moves it), its provider's name and its linked skills, so only new or changed offers
@@ -313,21 +310,15 @@ def _offer_documents(
     """
     # One row per offer with its skill ids aggregated, run on the session's connection (Core):
     # thousands of plain tuples, without ORM row processing.
-    linked_query = select(
-        offer_skill.c.offer_id, func.aggregate_strings(cast(offer_skill.c.skill_id, String), ",").label("ids")
-    ).group_by(offer_skill.c.offer_id)
-    if ids is not None:
-        chosen = sorted(ids)
-        conditions = [*conditions, Offer.id.in_(chosen)]
-        linked_query = linked_query.where(offer_skill.c.offer_id.in_(chosen))
-    linked = linked_query.subquery()
+    linked = (
+        select(offer_skill.c.offer_id, func.aggregate_strings(cast(offer_skill.c.skill_id, String), ",").label("ids"))
+        .group_by(offer_skill.c.offer_id)
+        .subquery()
+    )
     rows = db.session.connection().execute(
         select(Offer.id, Offer.updated_at, Organization.name, linked.c.ids)
         .join(Organization, Offer.organization_id == Organization.id)
-        .outerjoin(taken, taken.c.offer_id == Offer.id)
         .outerjoin(linked, linked.c.offer_id == Offer.id)
-        .where(*conditions)
-        .order_by(Offer.created_at.desc(), Offer.id.desc())
     )
     # The aggregate's order is the database's choice: sorted, the key of an unchanged offer stays the same.
     keys = [(offer_id, updated, provider, _sorted_ids(ids)) for offer_id, updated, provider, ids in rows.all()]
@@ -405,7 +396,7 @@ def _refresh_index() -> int:
     clears_before = _search_cache.clears
     # The stamp is read before the keys: a change committed in between is read now and seen
     # again as a new stamp next time, never missed.
-    documents = _offer_documents([], places_taken_subquery())
+    documents = _all_offer_documents()
     _search_cache.mark_current(stamp, started, clears_before, documents)
     return len(documents)
 

@@ -83,6 +83,8 @@ def parse_args() -> argparse.Namespace:
     add("--workers", type=int, default=int(env("LOAD_WORKERS", "2")), help="gunicorn workers (LOAD_WORKERS, 2)")
     add("--threads", type=int, default=int(env("LOAD_THREADS", "4")), help="threads per worker (LOAD_THREADS, 4)")
     add("--out", default=env("LOAD_OUT", OUT_DIR), help="results folder (LOAD_OUT)")
+    add("--py-spy", action="store_true", default=env("LOAD_PYSPY", "0") not in ("0", "", "no"),
+        help="sample the workers with py-spy and write where their CPU went, per page (LOAD_PYSPY=1)")
     add("--fault", action="store_true", default=env("FAULT", "0") not in ("0", "", "no"),
         help="run the fault phase (FAULT=1)")
     add("--fault-duration", default=env("FAULT_DURATION", "100s"), help="fault phase run time (FAULT_DURATION)")
@@ -411,15 +413,51 @@ def gc_pauses(out: Path, start: float, end: float) -> dict[str, float]:
     }
 
 
+def start_py_spy(server: subprocess.Popen, out: Path) -> list[subprocess.Popen]:
+    """``py-spy record`` on each worker until stopped, raw stacks into the results folder."""
+    for old in out.glob("pyspy-*.txt"):
+        old.unlink()
+    return [
+        subprocess.Popen(  # noqa: S603
+            [str(BIN / "py-spy"), "record", "--pid", str(pid), "--rate", "100", "--format", "raw",
+             "--nonblocking", "--output", str(out / f"pyspy-{pid}.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        for pid in sorted(worker_pids(server.pid))
+    ]
+
+
+def stop_py_spy(samplers: list[subprocess.Popen], out: Path, title: str) -> None:
+    """Stop the samplers (they write their files on SIGINT) and write ``profile-under-load.md``."""
+    import signal
+
+    from under_load import summarize
+
+    for sampler in samplers:
+        sampler.send_signal(signal.SIGINT)
+    for sampler in samplers:
+        sampler.wait(timeout=120)
+    paths = sorted(out.glob("pyspy-*.txt"))
+    if not paths:
+        say("py-spy wrote nothing (is ptrace allowed here?)")
+        return
+    note = out / "profile-under-load.md"
+    note.write_text(summarize(paths, title), encoding="utf-8")
+    say(f"where the workers' CPU went, per page: {note}")
+
+
 def load_phase(args: argparse.Namespace, accounts: Path, out: Path, server: subprocess.Popen) -> bool:
     """The measured run; True when every target is met without errors."""
     ramp = ramp_seconds(args.users, args.spawn_rate)
     say(f"measuring: {args.users} users arriving at {args.spawn_rate:g}/s ({ramp} s), then {args.duration}…")
     events_path = out / "requests.jsonl"
+    samplers = start_py_spy(server, out) if args.py_spy else []
     cpu_before = server_cpu_seconds(server.pid)
     run_locust(args, args.users, f"{seconds(args.duration) + ramp:.0f}s", accounts, events_path,
                spawn_rate=args.spawn_rate)
     cpu = server_cpu_seconds(server.pid) - cpu_before
+    if samplers:
+        stop_py_spy(samplers, out, f"Where the workers' CPU went: {args.users} users, {args.duration}")
     events = read_events(events_path)
     lines, missed = stats_table(events)
     span = (events[-1]["t"] - events[0]["t"]) if events else 0

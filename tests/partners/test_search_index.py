@@ -32,7 +32,7 @@ def test_text_search_scores_only_the_candidates(app, monkeypatch):
     assert _titles(facilitator, "penjahit") == ["Penjahit gamis"]  # builds the index
     scored: list[int] = []
     full_reads: list[int] = []
-    real_rank, real_documents = search._rank, search._offer_documents
+    real_rank, real_documents = search._rank, search._all_offer_documents
 
     def rank_spy(query, documents, similar=None):
         scored.append(len(documents))
@@ -43,7 +43,7 @@ def test_text_search_scores_only_the_candidates(app, monkeypatch):
         return real_documents(*args, **kwargs)
 
     monkeypatch.setattr(search, "_rank", rank_spy)
-    monkeypatch.setattr(search, "_offer_documents", documents_spy)
+    monkeypatch.setattr(search, "_all_offer_documents", documents_spy)
     assert _titles(facilitator, "penjahitt") == ["Penjahit gamis"]
     assert _titles(facilitator, "kue") == sorted(f"Pembuat kue basah {number}" for number in range(30))
     assert _titles(facilitator, "bengkel") == []
