@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import gzip
 import re
-import threading
 
 import brotli
 
-import matchmaker
-from matchmaker.extensions import db
-from matchmaker.reference import resolver
 from matchmaker.static_files import build_static
 
 
@@ -60,15 +56,3 @@ def test_a_changed_file_gets_a_new_name(tmp_path):
     (source / "app.css").write_text("body { color: #000; }\n" * 50)
     _folder, second = build_static(source, tmp_path / "instance")
     assert second["app.css"] != first["app.css"]
-
-
-def test_region_picker_index_is_built_as_the_app_starts(app, monkeypatch):
-    """The first region search on each worker would wait 1.4-2.1 s for its index."""
-    started = []
-    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
-    monkeypatch.setattr(app, "testing", False)
-    matchmaker._warm_region_picker(app)
-    assert [thread.name for thread in started] == ["region-warm"]
-    resolver._indexes.pop(db.engine, None)
-    started[0].run()
-    assert db.engine in resolver._indexes

@@ -189,9 +189,8 @@ class _SearchCache:
         self.vocabulary: set[str] = set()
         self.sorted_vocabulary: list[str] | None = None
         self.similar: dict[str, dict[str, float]] = {}
-        # Inverted index: word (or canonical skill) -> ids of the offers whose documents hold it.
-        # Old versions of an offer may linger in it; the search scores each candidate with its
-        # current document, so a superset is harmless and no current document is ever missed.
+        # Inverted index of the current documents: word (or canonical skill) -> ids of the offers
+        # whose documents hold it. Kept in step with ``current`` by each full read.
         self.postings: dict[str, set[int]] = {}
         self.skill_postings: dict[str, set[int]] = {}
 
@@ -200,19 +199,13 @@ class _SearchCache:
         return self.documents[key]
 
     def add(self, key: tuple, document: _Document) -> None:
-        """Cache ``document`` under ``key`` and add its words to the vocabulary and the index."""
+        """Cache ``document`` under ``key`` and add its words to the vocabulary."""
         with self.lock:
             if len(self.documents) >= self.MAX_DOCUMENTS:
                 self.documents.clear()
-                self.postings.clear()
-                self.skill_postings.clear()
                 self.stamp = None
                 self.clears += 1
             self.documents[key] = document
-            for word in document.words:
-                self.postings.setdefault(word, set()).add(document.key)
-            for slug in document.skill_slugs:
-                self.skill_postings.setdefault(slug, set()).add(document.key)
             if not document.words <= self.vocabulary:
                 self.vocabulary |= document.words
                 self.sorted_vocabulary = None
@@ -223,12 +216,38 @@ class _SearchCache:
         return self.stamp == stamp and now - self.refreshed_at < FULL_REFRESH_SECONDS
 
     def mark_current(self, stamp: tuple, started: float, clears_before: int, documents: list[_Document]) -> None:
-        """Record a full read of ``documents`` that began at ``started`` under ``stamp``, unless
-        the cache was emptied since."""
+        """Make ``documents``, a full read that began at ``started`` under ``stamp``, the current
+        ones and index them, unless the cache was emptied since."""
         with self.lock:
-            if self.clears == clears_before:
-                self.stamp, self.refreshed_at = stamp, started
-                self.current = {document.key: document for document in documents}
+            if self.clears != clears_before:
+                return
+            fresh = {document.key: document for document in documents}
+            if self.stamp is None or self.stamp[0] != stamp[0]:
+                # Another app or database (or an emptied cache): index everything afresh.
+                self.postings, self.skill_postings, previous = {}, {}, {}
+            else:
+                previous = self.current
+            for offer_id in previous.keys() | fresh.keys():
+                old, new = previous.get(offer_id), fresh.get(offer_id)
+                if old is new:
+                    continue
+                if old is not None:
+                    self._unpost(offer_id, old)
+                if new is not None:
+                    self._post(offer_id, new)
+            self.stamp, self.refreshed_at, self.current = stamp, started, fresh
+
+    def _post(self, offer_id: int, document: _Document) -> None:
+        for word in document.words:
+            self.postings.setdefault(word, set()).add(offer_id)
+        for slug in document.skill_slugs:
+            self.skill_postings.setdefault(slug, set()).add(offer_id)
+
+    def _unpost(self, offer_id: int, document: _Document) -> None:
+        for word in document.words:
+            self.postings.get(word, set()).discard(offer_id)
+        for slug in document.skill_slugs:
+            self.skill_postings.get(slug, set()).discard(offer_id)
 
     def candidates(self, query: str, similar: dict[str, dict[str, float]]) -> set[int]:
         """Ids of the offers that may match every word of ``query``: each word must have a close

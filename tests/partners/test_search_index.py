@@ -94,3 +94,6 @@ def test_a_rename_in_this_process_is_found_at_once(app):
     db.session.commit()
     assert _titles(facilitator, "rumah mode") == ["Penjahit borongan"]
     assert _titles(facilitator, "berkah") == []
+    # The index forgot the old name too: the offer is no longer even a candidate for it.
+    similar = search._search_cache.similarities(["berkah"])
+    assert search._search_cache.candidates("berkah", similar) == set()
