@@ -16,7 +16,7 @@ table has the same slugs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -86,6 +86,9 @@ class _Terms:
     slugs: list[str]
     search_strings: list[str]
     search_slugs: list[str]
+    # Fuzzy look-ups already made (word tuple -> result): the same words come back on every
+    # profile page of a caseload, and each look-up compares them with every term.
+    fuzzy_seen: dict[tuple[str, ...], tuple[str, float] | None] = field(default_factory=dict, compare=False)
 
 
 @lru_cache(maxsize=4)
@@ -119,8 +122,21 @@ def _max_typos(length: int) -> int:
     return 1 if length < 8 else 2
 
 
+# How many fuzzy look-ups each vocabulary remembers.
+FUZZY_MEMORY = 50_000
+
+
 def _fuzzy_term(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
     """The term ``words`` is a slip of, as ``(slug, score)``, if it is close enough to exactly one."""
+    if words in terms.fuzzy_seen:
+        return terms.fuzzy_seen[words]
+    found = _closest_term(words, terms)
+    if len(terms.fuzzy_seen) < FUZZY_MEMORY:
+        terms.fuzzy_seen[words] = found
+    return found
+
+
+def _closest_term(words: tuple[str, ...], terms: _Terms) -> tuple[str, float] | None:
     text = " ".join(words)
     allowed = _max_typos(len(text.replace(" ", "")))
     if allowed == 0:

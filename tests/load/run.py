@@ -414,14 +414,21 @@ def gc_pauses(out: Path, start: float, end: float) -> dict[str, float]:
 
 
 def start_py_spy(server: subprocess.Popen, out: Path) -> list[subprocess.Popen]:
-    """``py-spy record`` on each worker until stopped, raw stacks into the results folder."""
+    """``py-spy record`` on each worker until stopped, raw stacks into the results folder (its
+    messages in ``py-spy.log``). The pauses of sampling lengthen the latencies a little: a run
+    with py-spy is for the profile, the targets are judged without it."""
     for old in out.glob("pyspy-*.txt"):
         old.unlink()
+    log = open(out / "py-spy.log", "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the samplers
     return [
         subprocess.Popen(  # noqa: S603
-            [str(BIN / "py-spy"), "record", "--pid", str(pid), "--rate", "100", "--format", "raw",
-             "--nonblocking", "--output", str(out / f"pyspy-{pid}.txt")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Blocking: each sample pauses the worker for a moment (py-spy 0.4.0's --nonblocking
+            # reads line tables while they change and panicked within minutes under load).
+            # --gil: only the thread holding the interpreter, i.e. the worker's Python CPU (a thread
+            # waiting for PostgreSQL or for a request would otherwise be counted as busy).
+            [str(BIN / "py-spy"), "record", "--pid", str(pid), "--rate", "100", "--format", "raw", "--gil",
+             "--output", str(out / f"pyspy-{pid}.txt")],
+            stdout=log, stderr=subprocess.STDOUT,
         )
         for pid in sorted(worker_pids(server.pid))
     ]

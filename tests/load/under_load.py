@@ -1,9 +1,11 @@
 """Where the gunicorn workers spend their CPU during a load run, per page (``LOAD_PYSPY=1``).
 
 ``run.py`` starts ``py-spy record --format raw`` on each worker for the measured run. py-spy
-samples the workers from outside (100 times a second, without pausing them) and writes one
+samples the workers from outside (100 times a second, pausing each for a moment) and writes one
 line per distinct stack: ``frame;frame;…;frame count``, each frame ``function (file:line)``.
-Threads waiting (for PostgreSQL, for a request) are not sampled, so the samples are CPU.
+Only the thread holding the interpreter is sampled (``--gil``), so the samples are the workers'
+Python CPU: threads waiting for PostgreSQL or for a request are not in them, and neither is C
+work done without the interpreter (the scrypt password hash, Brotli) nor PostgreSQL's own CPU.
 
 This module turns those files into a Markdown note: for each page (the view function found in
 the stack), its share of the samples, what kind of work they were (database driver, ORM, SQLAlchemy
@@ -98,7 +100,8 @@ def summarize(paths: list[Path], title: str) -> str:
         by_page[page]["samples"] += count
         kinds[page][kind_of(with_file[-1] if with_file else leaf_where)] += count
         leaves[page][f"`{leaf_function}` {leaf_where}"] += count
-    lines = [f"# {title}", "", f"{total:,} samples of the gunicorn workers' CPU (py-spy, 100 a second).", ""]
+    lines = [f"# {title}", "", f"{total:,} samples of the gunicorn workers' Python CPU (py-spy --gil, 100 a second).",
+             ""]
     lines += ["| page | share of the CPU | kinds of work (share of the page) |", "| --- | ---: | --- |"]
     order = sorted(by_page, key=lambda page: -by_page[page]["samples"])
     for page in order:
